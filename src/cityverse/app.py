@@ -1,0 +1,102 @@
+"""create_app(settings): the one ASGI application of the platform."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+import cityverse
+from cityverse.core.auth import spec as accounts_spec
+from cityverse.core.auth.deps import policy_of
+from cityverse.core.auth.policy import Policy
+from cityverse.core.config import Settings, get_settings
+from cityverse.core.db import create_engine, create_sessionmaker
+from cityverse.core.errors import install_error_handlers
+from cityverse.core.logging import configure_logging
+from cityverse.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from cityverse.core.modules import ModuleSpec, Registry
+from cityverse.core.ops import router as ops_router
+from cityverse.core.spa import SpaFiles
+from cityverse.modules.city import spec as city_spec
+from cityverse.modules.industry import spec as industry_spec
+from cityverse.modules.portal import spec as portal_spec
+
+log = logging.getLogger("cityverse")
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+MODULES: tuple[ModuleSpec, ...] = (
+    accounts_spec.SPEC,
+    portal_spec.SPEC,
+    city_spec.SPEC,
+    industry_spec.SPEC,
+)
+
+
+def route_policy(route: APIRoute) -> Policy | None:
+    """The policy a route declared through `requires`, searched through its dependencies."""
+    pending = list(route.dependant.dependencies)
+    while pending:
+        dep = pending.pop()
+        found = policy_of(dep.call)
+        if found is not None:
+            return found
+        pending.extend(dep.dependencies)
+    return None
+
+
+def api_routes() -> list[APIRoute]:
+    """Every API route of the platform, read from the routers the modules declare."""
+    routers = [ops_router, *(r for m in MODULES for r in m.routers)]
+    return [route for router in routers for route in router.routes if isinstance(route, APIRoute)]
+
+
+def _check_every_route_declares_access() -> None:
+    missing = [f"{sorted(r.methods)} {r.path}" for r in api_routes() if route_policy(r) is None]
+    if missing:
+        raise RuntimeError(f"routes without an access policy: {missing}")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings)
+        app.state.engine = engine
+        app.state.sessionmaker = create_sessionmaker(engine)
+        log.info("started", extra={"database": engine.url.render_as_string(hide_password=True)})
+        try:
+            yield
+        finally:
+            # Graceful shutdown: uvicorn has drained requests; close pooled connections.
+            await engine.dispose()
+            log.info("stopped")
+
+    app = FastAPI(
+        title="Cityverse API",
+        version=cityverse.__version__,
+        description="One platform for the systems of a city's metaverse action plan.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.registry = Registry(list(MODULES))
+    install_error_handlers(app)
+    app.include_router(ops_router)
+    for module in MODULES:
+        for router in module.routers:
+            app.include_router(router)
+    _check_every_route_declares_access()
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+    app.mount("/", SpaFiles(STATIC_DIR), name="web")
+    return app

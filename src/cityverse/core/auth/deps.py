@@ -1,0 +1,66 @@
+"""Authentication of a request (session cookie or bearer token) and the `requires` check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+
+from cityverse.core.auth import service
+from cityverse.core.auth.policy import Policy, Principal
+from cityverse.core.http import AppSettings, Db
+from cityverse.core.errors import AppError
+
+SESSION_COOKIE = "cv_session"
+
+# Declared as security schemes so the OpenAPI document shows both ways to authenticate.
+_cookie_scheme = APIKeyCookie(name=SESSION_COOKIE, auto_error=False)
+_bearer_scheme = HTTPBearer(auto_error=False)
+
+
+async def optional_principal(
+    request: Request,
+    db: Db,
+    settings: AppSettings,
+    cookie: str | None = Depends(_cookie_scheme),
+    bearer: HTTPAuthorizationCredentials | None = Depends(_bearer_scheme),
+) -> Principal | None:
+    cached: Principal | None = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    principal: Principal | None = None
+    # A stale credential does not fail public routes; protected ones say why they refuse.
+    if bearer is not None:
+        principal = await service.principal_from_token(db, bearer.credentials)
+        request.state.auth_refusal = None if principal else "not_authenticated"
+    elif cookie:
+        principal = await service.principal_from_session(db, settings, cookie)
+        request.state.auth_refusal = None if principal else "session_expired"
+    request.state.principal = principal
+    return principal
+
+
+def requires(policy: Policy) -> Any:
+    """The one way a route declares who may call it; the authz test reads `policy` back."""
+
+    async def check(
+        request: Request, principal: Principal | None = Depends(optional_principal)
+    ) -> Principal | None:
+        if policy.public:
+            return principal
+        if principal is None:
+            code = getattr(request.state, "auth_refusal", None) or "not_authenticated"
+            raise AppError(401, code, headers={"WWW-Authenticate": "Bearer"})
+        allowed, code = principal.allowed(policy)
+        if not allowed:
+            raise AppError(403, code, scope=str(policy.scope))
+        return principal
+
+    check.policy = policy  # type: ignore[attr-defined]
+    return Depends(check)
+
+
+def policy_of(dependency: Any) -> Policy | None:
+    found = getattr(dependency, "policy", None)
+    return found if isinstance(found, Policy) else None

@@ -1,0 +1,100 @@
+"""Pure-ASGI middleware on the hot path: request ids + access log, and the body size limit."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from cityverse.core.context import client_ip_var, request_id_var
+from cityverse.core.errors import error_response
+
+access_log = logging.getLogger("cityverse.access")
+
+
+class RequestContextMiddleware:
+    """Assigns a request id (or keeps a sane incoming X-Request-ID) and logs each request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if 8 <= len(incoming) <= 64 and incoming.isprintable() else ""
+        request_id = request_id or str(uuid.uuid4())
+        client = scope.get("client")
+        token_id = request_id_var.set(request_id)
+        token_ip = client_ip_var.set(client[0] if client else None)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [
+                    *message["headers"], (b"x-request-id", request_id.encode())
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            if scope["path"].startswith("/api/"):
+                access_log.info(
+                    "request",
+                    extra={
+                        "method": scope["method"], "path": scope["path"], "status": status,
+                        "ms": round((time.perf_counter() - started) * 1000, 2),
+                    },
+                )
+            request_id_var.reset(token_id)
+            client_ip_var.reset(token_ip)
+
+
+class BodySizeLimitMiddleware:
+    """Refuses bodies over the limit (413) by header or while streaming, before parsing."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+            await self._refuse(scope, send)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    # An HTTPException survives FastAPI's body parsing and reaches the handler.
+                    raise StarletteHTTPException(413)
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        response = error_response(
+            Request(scope), 413, "payload_too_large", limit=self.max_bytes
+        )
+        await response(scope, _empty_receive, send)
+
+
+async def _empty_receive() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}

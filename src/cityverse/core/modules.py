@@ -1,0 +1,41 @@
+"""What a module contributes to the platform: routers, live figures and demo data loaders.
+
+`app.py` collects one ModuleSpec per module; core never imports the modules themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from fastapi import APIRouter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+StatsFn = Callable[[AsyncSession], Awaitable[dict[str, int]]]
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    name: str
+    routers: tuple[APIRouter, ...] = ()
+    stats: StatsFn | None = None
+    # Systems of MISSION.md this module makes usable, by key, with the web page that opens them.
+    live_systems: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Registry:
+    modules: list[ModuleSpec] = field(default_factory=list)
+
+    async def stats(self, session: AsyncSession) -> dict[str, int]:
+        figures: dict[str, int] = {}
+        for module in self.modules:
+            if module.stats is not None:
+                figures.update(await module.stats(session))
+        return figures
+
+    def live_systems(self) -> dict[str, str]:
+        live: dict[str, str] = {}
+        for module in self.modules:
+            live.update(module.live_systems)
+        return live

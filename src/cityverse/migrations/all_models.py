@@ -1,0 +1,10 @@
+"""Imports every ORM model so Base.metadata is complete for Alembic and tests."""
+
+from cityverse.core import audit
+from cityverse.core.auth import models as auth_models
+from cityverse.core.db import Base
+from cityverse.modules.city import models as city_models
+from cityverse.modules.industry import models as industry_models
+
+MODEL_MODULES = (audit, auth_models, city_models, industry_models)
+metadata = Base.metadata
