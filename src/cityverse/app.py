@@ -56,8 +56,17 @@ def api_routes() -> list[APIRoute]:
     return [route for router in routers for route in router.routes if isinstance(route, APIRoute)]
 
 
+def _api_methods(path: str) -> set[str]:
+    return {
+        method
+        for route in api_routes()
+        if route.path_regex.match(path)
+        for method in route.methods or ()
+    }
+
+
 def _check_every_route_declares_access() -> None:
-    missing = [f"{sorted(r.methods)} {r.path}" for r in api_routes() if route_policy(r) is None]
+    missing = [f"{r.methods} {r.path}" for r in api_routes() if route_policy(r) is None]
     if missing:
         raise RuntimeError(f"routes without an access policy: {missing}")
 
@@ -98,5 +107,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _check_every_route_declares_access()
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
-    app.mount("/", SpaFiles(STATIC_DIR), name="web")
+    app.mount("/", SpaFiles(STATIC_DIR, _api_methods), name="web")
     return app

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -24,7 +25,7 @@ register_messages(MESSAGES)
 class FieldError:
     field: str
     code: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclass_field(default_factory=dict)
 
 
 class AppError(Exception):
@@ -153,7 +154,7 @@ def install_error_handlers(app: FastAPI) -> None:
         limit = request.app.state.settings.max_body_bytes
         return error_response(
             request, exc.status_code, codes.get(exc.status_code, "bad_request"),
-            headers=exc.headers, limit=limit,
+            headers=dict(exc.headers) if exc.headers else None, limit=limit,
         )
 
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

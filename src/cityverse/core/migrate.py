@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from alembic.config import Config
+
+import cityverse
 from cityverse.core.config import Settings
 
 
-def alembic_config(settings: Settings) -> object:
-    from alembic.config import Config
-
-    import cityverse
-
+def alembic_config(settings: Settings) -> Config:
     config = Config()
     config.set_main_option(
         "script_location", str(Path(cityverse.__file__).parent / "migrations")

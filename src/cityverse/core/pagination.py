@@ -35,7 +35,9 @@ class PageParams:
             raise AppError(
                 422,
                 "validation_error",
-                fields=[FieldError("sort", "invalid_choice", {"choices": ", ".join(sorted(allowed))})],
+                fields=[
+                    FieldError("sort", "invalid_choice", {"choices": ", ".join(sorted(allowed))})
+                ],
             )
         column = getattr(model, name)
         ordered = column.desc() if key.startswith("-") else column.asc()

@@ -15,11 +15,14 @@ from cityverse.core.errors import AppError
 
 
 class RateLimiter:
+    instances: list[RateLimiter] = []  # noqa: RUF012 - a registry, so tests can reset them all
+
     def __init__(self, name: str, limit: int, window_seconds: float) -> None:
         self.name = name
         self.limit = limit
         self.window = window_seconds
         self._hits: dict[str, deque[float]] = defaultdict(deque)
+        RateLimiter.instances.append(self)
 
     def hit(self, key: str) -> None:
         now = time.monotonic()

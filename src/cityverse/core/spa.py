@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -15,12 +16,19 @@ NOT_BUILT = """<!doctype html><meta charset="utf-8"><title>Cityverse</title>
 
 
 class SpaFiles(StaticFiles):
-    def __init__(self, directory: Path) -> None:
+    """`api_methods(path)` tells which methods the API has for a path, so a request that
+    only got the method wrong is answered 405 rather than 404."""
+
+    def __init__(self, directory: Path, api_methods: Callable[[str], set[str]]) -> None:
         super().__init__(directory=directory, check_dir=False)
         self.index = directory / "index.html"
+        self.api_methods = api_methods
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         if path.startswith("api/") or path == "api":
+            methods = self.api_methods("/" + path)
+            if methods:
+                raise StarletteHTTPException(405, headers={"Allow": ", ".join(sorted(methods))})
             raise StarletteHTTPException(404)
         try:
             response = await super().get_response(path, scope)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 # Printed by `make run`; demo data only — a real deployment creates its admin with
 # `cityverse create-admin` and never loads demo people.
-DEMO_PASSWORD = "Demo-Kunshan-2025"
+DEMO_PASSWORD = "Demo-Kunshan-2025"  # noqa: S105 - demo accounts, dev mode only
 
 
 @dataclass(frozen=True)

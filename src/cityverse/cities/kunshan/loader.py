@@ -9,12 +9,17 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cityverse.cities.kunshan.demo_people import (
+    DEMO_PASSWORD,
+    DEMO_PEOPLE,
+    REGION_CODE,
+    DemoPerson,
+)
 from cityverse.core.auth import realname
 from cityverse.core.auth import service as accounts
 from cityverse.core.auth.id_numbers import resident_id_check_char
 from cityverse.core.auth.policy import Principal, Role, scopes_for
 from cityverse.core.config import Settings
-from cityverse.cities.kunshan.demo_people import DEMO_PASSWORD, DEMO_PEOPLE, REGION_CODE, DemoPerson
 from cityverse.modules.city import service as city
 from cityverse.modules.city.schemas import PlaceIn
 from cityverse.modules.industry import service as industry
@@ -75,9 +80,10 @@ async def load_people(
                     session, settings, principal, person.identity[0], demo_id_number(person)
                 )
                 if person.realname != "pending" and reviewer is not None:
+                    approve = person.realname == "approved"
                     await realname.review(
-                        session, reviewer, verification.id, approve=person.realname == "approved",
-                        reason="证件照片不清晰，请重新提交" if person.realname == "rejected" else None,
+                        session, reviewer, verification.id, approve=approve,
+                        reason=None if approve else "证件照片不清晰，请重新提交",
                     )
             if person.username == "admin":
                 reviewer = principal

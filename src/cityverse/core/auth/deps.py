@@ -9,8 +9,8 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 
 from cityverse.core.auth import service
 from cityverse.core.auth.policy import Policy, Principal
-from cityverse.core.http import AppSettings, Db
 from cityverse.core.errors import AppError
+from cityverse.core.http import AppSettings, Db
 
 SESSION_COOKIE = "cv_session"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from importlib import resources
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -13,17 +14,13 @@ from cityverse.core.errors import FieldError
 MIN_LENGTH = 10
 MAX_LENGTH = 128
 
-# The most used passwords in public breach lists (incl. Chinese ones); anything here is refused.
 COMMON_PASSWORDS = frozenset(
-    """
-    123456789a 1234567890 12345678910 1234567890a 123456789q 1qaz2wsx3edc qwertyuiop
-    a123456789 abc1234567 abcd123456 password123 password1234 passw0rd123 qwerty1234
-    qwerty12345 1q2w3e4r5t 1q2w3e4r5t6y zaq12wsxcde iloveyou520 woaini1314 woaini520
-    5201314abc 1314520abc aa123456789 qq123456789 asdf123456 asdfghjkl1 zxcvbnm123
-    admin12345 admin123456 administrator1 welcome123 letmein123 football123 baseball123
-    dragon1234 monkey1234 sunshine123 princess123 p@ssw0rd123 11111111a1 a1b2c3d4e5
-    1a2b3c4d5e abcdefg123 abcdef1234 qazwsx1234 123qweasdzxc qweasdzxc123 changeme123
-    """.split()
+    line.strip()
+    for line in resources.files("cityverse.core.auth")
+    .joinpath("common_passwords.txt")
+    .read_text("utf-8")
+    .splitlines()
+    if line.strip() and not line.startswith("#")
 )
 
 _HASHER = PasswordHasher()  # Argon2id, RFC 9106 second recommended parameters

@@ -29,7 +29,7 @@ def to_out(v: RealNameVerification) -> VerificationOut:
     return VerificationOut(
         id=v.id, user_id=v.user_id, username=v.user.username, real_name=v.real_name,
         id_number_masked=v.id_masked, birth_date=v.birth_date, gender=v.gender,
-        region_code=v.region_code, status=v.status,  # type: ignore[arg-type]
+        region_code=v.region_code, status=v.status,
         reject_reason=v.reject_reason, submitted_at=v.submitted_at, reviewed_at=v.reviewed_at,
         reviewer=v.reviewer.username if v.reviewer else None,
     )

@@ -40,9 +40,10 @@ async def get_user(session: AsyncSession, user_id: int) -> User:
 
 
 async def find_user(session: AsyncSession, username: str) -> User | None:
-    return await session.scalar(
+    found: User | None = await session.scalar(
         select(User).where(User.username == username).options(selectinload(User.roles))
     )
+    return found
 
 
 def _snapshot(user: User) -> dict[str, object]:

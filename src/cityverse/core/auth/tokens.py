@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-TOKEN_PREFIX = "cvt_"
+TOKEN_PREFIX = "cvt_"  # noqa: S105 - a public prefix, not a secret
 
 
 def new_session_secret() -> str:

@@ -40,12 +40,13 @@ async def get_enterprise(session: AsyncSession, enterprise_id: int) -> Enterpris
 
 
 async def enterprise_of_user(session: AsyncSession, user_id: int) -> Enterprise | None:
-    return await session.scalar(
+    found: Enterprise | None = await session.scalar(
         select(Enterprise)
         .join(EnterpriseMember, EnterpriseMember.enterprise_id == Enterprise.id)
         .where(EnterpriseMember.user_id == user_id)
         .limit(1)
     )
+    return found
 
 
 async def upsert_enterprise(session: AsyncSession, data: dict[str, Any]) -> Enterprise:

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import httpx
+
+from cityverse.core.auth.policy import Role
+
+
+async def test_one_card_per_system_with_live_figures(
+    client: httpx.AsyncClient, signed_in
+) -> None:
+    await signed_in("someone", Role.VISITOR)
+    systems = (await client.get("/api/portal/systems")).json()
+    assert [s["number"] for s in systems] == list(range(1, 16))
+    identity = next(s for s in systems if s["key"] == "digital-identity")
+    assert (identity["status"], identity["path"]) == ("live", "/account")
+    assert {c["key"]: c["value"] for c in identity["counts"]} == {"users": 1,
+                                                                  "verified_users": 0}
+    traffic = next(s for s in systems if s["key"] == "traffic")
+    assert (traffic["status"], traffic["path"]) == ("coming", None)
+
+
+async def test_meta(client: httpx.AsyncClient) -> None:
+    meta = (await client.get("/api/meta")).json()
+    assert meta["city"] == {"key": "kunshan", "name_zh": "昆山", "name_en": "Kunshan"}
+    assert meta["dev_mode"] is True
