@@ -33,3 +33,11 @@ async def test_openapi_docs_are_served(client: httpx.AsyncClient) -> None:
 async def test_spa_fallback_serves_html_for_client_routes(client: httpx.AsyncClient) -> None:
     response = await client.get("/account")
     assert response.status_code == 200 and "text/html" in response.headers["content-type"]
+
+
+async def test_the_suite_runs_on_the_backend_it_was_asked_for(app: FastAPI) -> None:
+    # Guards the PostgreSQL run of the suite from silently falling back to SQLite.
+    from conftest import BACKEND
+
+    expected = "postgresql" if BACKEND == "postgres" else "sqlite"
+    assert app.state.engine.dialect.name == expected

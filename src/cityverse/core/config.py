@@ -45,7 +45,6 @@ class Settings(BaseSettings):
     )
     log_level: str = Field("INFO", description="Log level of the JSON logs.")
     log_json: bool = Field(True, description="Structured JSON logs (off: plain text).")
-    redis_url: str = Field("", description="Redis URL for cross-process events; empty: in-process.")
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
