@@ -201,3 +201,15 @@ async def test_revoking_someone_elses_token_is_not_found(signed_in) -> None:
     other = await signed_in("other1")
     token = (await owner.post("/api/auth/tokens", json={"name": "t", "scopes": ["read"]})).json()
     assert (await other.delete(f"/api/auth/tokens/{token['id']}")).status_code == 404
+
+
+async def test_signing_in_sweeps_the_users_expired_sessions(
+    signed_in, app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    await signed_in("sweeper")
+    async with app.state.sessionmaker() as session, session.begin():
+        await session.execute(update(AuthSession).values(expires_at=utcnow()))
+    await client.post("/api/auth/login", json={"username": "sweeper", "password": PASSWORD})
+    async with app.state.sessionmaker() as session:
+        remaining = list(await session.scalars(select(AuthSession)))
+    assert len(remaining) == 1 and remaining[0].expires_at > utcnow()

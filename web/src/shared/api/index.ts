@@ -1,0 +1,3 @@
+export { api } from './client'
+export { ApiError, unwrap, showError, toApiError } from './errors'
+export type * from './types'
