@@ -151,6 +151,14 @@ async def open_session(
 ) -> str:
     secret = new_session_secret()
     now = utcnow()
+    # Old sessions of this user are swept here, so the table never grows without bound.
+    idle_cutoff = now - timedelta(minutes=settings.session_idle_minutes)
+    await session.execute(
+        delete(AuthSession).where(
+            AuthSession.user_id == user.id,
+            or_(AuthSession.expires_at <= now, AuthSession.last_seen_at <= idle_cutoff),
+        )
+    )
     session.add(
         AuthSession(
             token_hash=digest(secret), user_id=user.id, created_at=now, last_seen_at=now,
@@ -342,11 +350,6 @@ async def _admin_count(session: AsyncSession) -> int:
         .where(UserRole.role == Role.ADMIN, User.is_active.is_(True))
     )
     return count or 0
-
-
-async def purge_expired_sessions(session: AsyncSession) -> int:
-    result = await session.execute(delete(AuthSession).where(AuthSession.expires_at <= utcnow()))
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def count_users(session: AsyncSession) -> tuple[int, int]:
