@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from e2e.browsing import login, logout, shot
 from playwright.sync_api import Page, expect
 
 from cityverse.cities.kunshan.demo_people import DEMO_PASSWORD
+from e2e.browsing import login, logout, shot
 
 pytestmark = pytest.mark.browser
 
