@@ -131,7 +131,8 @@ def create_admin(
             s, username=username, password=password, display_name=display_name,
             roles=[Role.ADMIN]))
     except AppError as exc:
-        problems = ", ".join(f"{f.field}: {f.code}" for f in exc.fields) or exc.code
+        problems = ", ".join(f"{f.field}: {f.code}" for f in exc.fields if f.code != "invalid")
+        problems = problems or exc.code
         console.print(f"[red]Refused:[/red] {problems}")
         raise typer.Exit(2) from exc
     console.print(f"Administrator [bold]{username}[/bold] created.")
