@@ -36,7 +36,9 @@ web: $(WEB_STAMP)
 
 $(WEB_STAMP): $(WEB_SOURCES)
 	@command -v npm >/dev/null || { echo "npm (Node 20) is needed to build the web UI"; exit 1; }
-	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build
+	@# `npm install --no-save` follows the lock file without rewriting it; `npm ci` refuses
+	@# locks that lack other platforms' optional packages (npm/cli#4828).
+	cd web && npm install --no-save --no-audit --no-fund --loglevel=error && npm run build
 	@test -f $@ && touch $@
 
 system-deps:
