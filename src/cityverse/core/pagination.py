@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -12,6 +13,7 @@ from sqlalchemy import Select
 from cityverse.core.errors import AppError, FieldError
 
 T = TypeVar("T")
+U = TypeVar("U")
 S = TypeVar("S", bound=tuple[Any, ...])
 
 MAX_PAGE_SIZE = 100
@@ -55,6 +57,13 @@ def page_params(
     return PageParams(page=page, size=size, sort=sort)
 
 
+class PageOut(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    size: int
+
+
 @dataclass
 class Page(Generic[T]):
     items: list[T]
@@ -62,9 +71,9 @@ class Page(Generic[T]):
     page: int
     size: int
 
-
-class PageOut(BaseModel, Generic[T]):
-    items: list[T]
-    total: int
-    page: int
-    size: int
+    def to_out(self, convert: Callable[[T], U]) -> PageOut[U]:
+        """The response body, each row converted to its output model."""
+        return PageOut[U](
+            items=[convert(item) for item in self.items], total=self.total, page=self.page,
+            size=self.size,
+        )

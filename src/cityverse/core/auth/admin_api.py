@@ -28,10 +28,7 @@ async def list_users(
 ) -> PageOut[UserOut]:
     """All users, searchable and filterable by role."""
     page = await service.list_users(db, paging, q=q, role=role)
-    return PageOut(
-        items=[UserOut.model_validate(u) for u in page.items], total=page.total,
-        page=page.page, size=page.size,
-    )
+    return page.to_out(UserOut.model_validate)
 
 
 @router.patch("/users/{user_id}", response_model=UserOut)
@@ -52,7 +49,4 @@ async def audit_log(
 ) -> PageOut[AuditOut]:
     """The audit log, newest first."""
     page = await audit.list_events(db, paging, action=action, actor=actor, target_type=target_type)
-    return PageOut(
-        items=[AuditOut.model_validate(e) for e in page.items], total=page.total,
-        page=page.page, size=page.size,
-    )
+    return page.to_out(AuditOut.model_validate)

@@ -48,11 +48,7 @@ async def list_requests(
     status: Literal["pending", "approved", "rejected"] | None = Query(None),
 ) -> PageOut[VerificationOut]:
     """The review queue (officers and admins)."""
-    page = await realname.list_requests(db, paging, status)
-    return PageOut(
-        items=[realname.to_out(v) for v in page.items], total=page.total, page=page.page,
-        size=page.size,
-    )
+    return (await realname.list_requests(db, paging, status)).to_out(realname.to_out)
 
 
 @router.post("/requests/{verification_id}/approve", response_model=VerificationOut)

@@ -28,10 +28,7 @@ async def list_enterprises(
 ) -> PageOut[EnterpriseOut]:
     """Enterprises of Kunshan's metaverse industry chain."""
     page = await service.list_enterprises(db, paging, segment=segment, q=q)
-    return PageOut(
-        items=[EnterpriseOut.model_validate(e) for e in page.items], total=page.total,
-        page=page.page, size=page.size,
-    )
+    return page.to_out(EnterpriseOut.model_validate)
 
 
 @router.get("/enterprises/mine", response_model=EnterpriseOut | None)
