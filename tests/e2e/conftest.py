@@ -33,7 +33,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
         yield process
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: sync Playwright keeps an event loop running while it is open,
+# and async tests collected after the browser tests need the thread's loop free.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not chromium_available():
         if os.environ.get("CI"):
