@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -26,13 +27,20 @@ class ModuleSpec:
 @dataclass
 class Registry:
     modules: list[ModuleSpec] = field(default_factory=list)
+    # The portal home is the most visited page; its figures may be this many seconds old.
+    stats_ttl_seconds: float = 2.0
+    _stats_cache: tuple[float, dict[str, int]] | None = None
 
     async def stats(self, session: AsyncSession) -> dict[str, int]:
+        now = time.monotonic()
+        if self._stats_cache and now - self._stats_cache[0] < self.stats_ttl_seconds:
+            return dict(self._stats_cache[1])
         figures: dict[str, int] = {}
         for module in self.modules:
             if module.stats is not None:
                 figures.update(await module.stats(session))
-        return figures
+        self._stats_cache = (now, figures)
+        return dict(figures)
 
     def live_systems(self) -> dict[str, str]:
         live: dict[str, str] = {}

@@ -23,3 +23,11 @@ async def test_meta(client: httpx.AsyncClient) -> None:
     meta = (await client.get("/api/meta")).json()
     assert meta["city"] == {"key": "kunshan", "name_zh": "昆山", "name_en": "Kunshan"}
     assert meta["dev_mode"] is True
+
+
+async def test_figures_are_cached_briefly(client: httpx.AsyncClient, app, signed_in) -> None:
+    before = (await client.get("/api/portal/summary")).json()["users"]
+    await signed_in("newcomer", Role.VISITOR)
+    assert (await client.get("/api/portal/summary")).json()["users"] == before
+    app.state.registry.stats_ttl_seconds = 0
+    assert (await client.get("/api/portal/summary")).json()["users"] == before + 1

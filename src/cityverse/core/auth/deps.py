@@ -29,15 +29,19 @@ async def optional_principal(
     cached: Principal | None = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
-    principal: Principal | None = None
+    found: service.Authenticated | None = None
     # A stale credential does not fail public routes; protected ones say why they refuse.
     if bearer is not None:
-        principal = await service.principal_from_token(db, bearer.credentials)
-        request.state.auth_refusal = None if principal else "not_authenticated"
+        found = await service.principal_from_token(db, bearer.credentials)
+        request.state.auth_refusal = None if found else "not_authenticated"
     elif cookie:
-        principal = await service.principal_from_session(db, settings, cookie)
-        request.state.auth_refusal = None if principal else "session_expired"
+        found = await service.principal_from_session(db, settings, cookie)
+        request.state.auth_refusal = None if found else "session_expired"
+    principal, user = found if found else (None, None)
     request.state.principal = principal
+    # The session's identity map holds objects weakly; this reference keeps the caller's row
+    # (and its roles) there, so services asking for the caller again need no query.
+    request.state.user = user
     return principal
 
 

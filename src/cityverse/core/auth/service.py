@@ -9,9 +9,9 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, inspect, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from cityverse.core import audit
 from cityverse.core.auth.models import ApiToken, AuthSession, User, UserRole
@@ -31,11 +31,13 @@ from cityverse.core.pagination import Page, PageParams
 
 
 async def get_user(session: AsyncSession, user_id: int) -> User:
-    user = await session.scalar(
-        select(User).where(User.id == user_id).options(selectinload(User.roles))
-    )
+    # session.get answers from the identity map when the request already loaded this user
+    # (as authentication does), so the common path costs no query.
+    user = await session.get(User, user_id)
     if user is None:
         raise AppError(404, "not_found")
+    if "roles" in inspect(user).unloaded:
+        await session.refresh(user, attribute_names=["roles"])
     return user
 
 
@@ -174,39 +176,58 @@ async def close_session(session: AsyncSession, session_id: int) -> None:
     await session.execute(delete(AuthSession).where(AuthSession.id == session_id))
 
 
+Authenticated = tuple[Principal, User]
+
+
 async def principal_from_session(
     session: AsyncSession, settings: Settings, secret: str
-) -> Principal | None:
-    row = await session.scalar(
-        select(AuthSession).where(AuthSession.token_hash == digest(secret))
-    )
+) -> Authenticated | None:
+    # One query for the session, its user and the roles: this runs on every signed-in request.
+    found = (
+        await session.execute(
+            select(AuthSession, User)
+            .join(User, User.id == AuthSession.user_id)
+            .where(AuthSession.token_hash == digest(secret))
+            .options(joinedload(User.roles))
+        )
+    ).unique().first()
     now = utcnow()
-    if row is None:
+    if found is None:
         return None
+    row, user = found._tuple()
     idle = timedelta(minutes=settings.session_idle_minutes)
     if row.expires_at <= now or row.last_seen_at + idle <= now:
         await session.delete(row)
         return None
-    user = await get_user(session, row.user_id)
     if not user.is_active:
         return None
     # Touch at most once a minute: a write per request would serialise SQLite.
     if now - row.last_seen_at > timedelta(minutes=1):
         row.last_seen_at = now
     roles = frozenset(user.role_names)
-    return Principal(
+    principal = Principal(
         user.id, user.username, roles, scopes_for(roles), "session", row.id, user.realname_status
     )
+    return principal, user
 
 
-async def principal_from_token(session: AsyncSession, token: str) -> Principal | None:
+async def principal_from_token(session: AsyncSession, token: str) -> Authenticated | None:
     if not token.startswith(TOKEN_PREFIX):
         return None
-    row = await session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
+    found = (
+        await session.execute(
+            select(ApiToken, User)
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_hash == digest(token))
+            .options(joinedload(User.roles))
+        )
+    ).unique().first()
     now = utcnow()
-    if row is None or (row.expires_at is not None and row.expires_at <= now):
+    if found is None:
         return None
-    user = await get_user(session, row.user_id)
+    row, user = found._tuple()
+    if row.expires_at is not None and row.expires_at <= now:
+        return None
     if not user.is_active:
         return None
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
@@ -214,7 +235,10 @@ async def principal_from_token(session: AsyncSession, token: str) -> Principal |
     roles = frozenset(user.role_names)
     # A token never holds more than its owner's roles allow, even if roles were reduced later.
     scopes = frozenset(Scope(s) for s in row.scope_list) & scopes_for(roles)
-    return Principal(user.id, user.username, roles, scopes, "token", row.id, user.realname_status)
+    principal = Principal(
+        user.id, user.username, roles, scopes, "token", row.id, user.realname_status
+    )
+    return principal, user
 
 
 async def change_password(
