@@ -10,11 +10,11 @@ from sqlalchemy import text
 
 import cityverse
 from cityverse.core.auth.deps import requires
-from cityverse.core.auth.policy import PUBLIC, Principal
+from cityverse.core.auth.policy import PUBLIC
 from cityverse.core.http import Db, make_router
 
 router = make_router("/api", "operations")
-Anyone = Annotated[Principal | None, requires(PUBLIC)]
+Anyone = Annotated[None, requires(PUBLIC)]
 
 
 class HealthOut(BaseModel):

@@ -28,7 +28,7 @@ router = make_router("/api/auth", "accounts")
 
 SignedIn = Annotated[Principal, requires(SIGNED_IN)]
 SignedInWrite = Annotated[Principal, requires(SIGNED_IN_WRITE)]
-Anyone = Annotated[Principal | None, requires(PUBLIC)]
+Anyone = Annotated[None, requires(PUBLIC)]
 
 login_limiter = RateLimiter("login", limit=30, window_seconds=60)
 register_limiter = RateLimiter("register", limit=10, window_seconds=600)

@@ -47,12 +47,18 @@ async def optional_principal(
 
 def requires(policy: Policy) -> Any:
     """The one way a route declares who may call it; the authz test reads `policy` back."""
+    if policy.public:
+        # Public routes never look the caller up: browsers send the session cookie with every
+        # request, and the portal's hottest pages should not pay a database query for it.
+        async def anyone() -> None:
+            return None
+
+        anyone.policy = policy  # type: ignore[attr-defined]
+        return Depends(anyone)
 
     async def check(
         request: Request, principal: Principal | None = Depends(optional_principal)
     ) -> Principal | None:
-        if policy.public:
-            return principal
         if principal is None:
             code = getattr(request.state, "auth_refusal", None) or "not_authenticated"
             raise AppError(401, code, headers={"WWW-Authenticate": "Bearer"})

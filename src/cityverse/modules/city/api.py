@@ -7,14 +7,14 @@ from typing import Annotated
 from fastapi import Query
 
 from cityverse.core.auth.deps import requires
-from cityverse.core.auth.policy import PUBLIC, Principal
+from cityverse.core.auth.policy import PUBLIC
 from cityverse.core.http import Db, make_router
 from cityverse.modules.city import service
 from cityverse.modules.city.schemas import PlaceKind, PlaceOut
 
 router = make_router("/api/city", "city")
 
-Anyone = Annotated[Principal | None, requires(PUBLIC)]
+Anyone = Annotated[None, requires(PUBLIC)]
 
 
 @router.get("/places", response_model=list[PlaceOut])

@@ -15,7 +15,7 @@ from cityverse.modules.industry.schemas import EnterpriseOut, Segment
 
 router = make_router("/api/industry", "industry")
 
-Anyone = Annotated[Principal | None, requires(PUBLIC)]
+Anyone = Annotated[None, requires(PUBLIC)]
 SignedIn = Annotated[Principal, requires(SIGNED_IN)]
 Paging = Annotated[PageParams, Depends(page_params)]
 

@@ -8,7 +8,7 @@ from fastapi import Request
 
 import cityverse
 from cityverse.core.auth.deps import requires
-from cityverse.core.auth.policy import PUBLIC, Principal
+from cityverse.core.auth.policy import PUBLIC
 from cityverse.core.http import AppSettings, Db, make_router
 from cityverse.core.modules import Registry
 from cityverse.modules.portal import service
@@ -17,7 +17,7 @@ from cityverse.modules.portal.schemas import CityOut, MetaOut, SummaryOut, Syste
 router = make_router("/api/portal", "portal")
 meta_router = make_router("/api", "operations")
 
-Anyone = Annotated[Principal | None, requires(PUBLIC)]
+Anyone = Annotated[None, requires(PUBLIC)]
 
 CITY_NAMES = {"kunshan": ("昆山", "Kunshan")}
 
