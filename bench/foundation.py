@@ -2,6 +2,8 @@
 rates and latencies through a real server on loopback. Prints one JSON object.
 
     .venv/bin/python bench/foundation.py [--seconds 5] [--concurrency 16]
+
+Uses wrk (Debian package `wrk`) for request rates when installed, else the httpx client.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -72,17 +75,50 @@ async def load(client: httpx.AsyncClient, method: str, path: str, seconds: float
     }
 
 
+def wrk(url: str, seconds: float, concurrency: int, cookie: str | None) -> dict[str, float]:
+    """Load from wrk (a C client), so the figure is the server's, not the Python client's."""
+    command = ["wrk", "-t1", f"-c{concurrency}", f"-d{int(seconds)}s", "--latency", url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: cv_session={cookie}"]
+    text = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    figures: dict[str, float] = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if line.startswith("Requests/sec:"):
+            figures["requests_per_s"] = float(parts[1])
+        elif len(parts) == 2 and parts[0] in ("50%", "99%"):
+            figures[f"p{parts[0][:-1]}_ms"] = _ms(parts[1])
+        elif line.strip().startswith("Non-2xx"):
+            figures["errors"] = float(parts[-1])
+    return figures
+
+
+def _ms(value: str) -> float:
+    for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if value.endswith(unit):
+            return round(float(value[: -len(unit)]) * factor, 2)
+    return float(value)
+
+
 async def measure(base: str, seconds: float, concurrency: int) -> dict[str, object]:
     limits = httpx.Limits(max_connections=concurrency)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
         signed = await client.post("/api/auth/login",
                                    json={"username": "visitor", "password": DEMO_PASSWORD})
         signed.raise_for_status()
-        figures: dict[str, object] = {
-            "health": await load(client, "GET", "/api/health", seconds, concurrency),
-            "me_authenticated": await load(client, "GET", "/api/auth/me", seconds, concurrency),
-            "portal_systems": await load(client, "GET", "/api/portal/systems", seconds,
-                                         concurrency),
+        cookie = signed.cookies.get("cv_session")
+        if shutil.which("wrk"):
+            figures: dict[str, object] = {
+                "client": "wrk",
+                "health_with_cookie": wrk(f"{base}/api/health", seconds, concurrency, cookie),
+                "me_authenticated": wrk(f"{base}/api/auth/me", seconds, concurrency, cookie),
+                "portal_systems": wrk(f"{base}/api/portal/systems", seconds, concurrency, cookie),
+            }
+        else:
+            figures = {"client": "httpx (install wrk for server-bound figures)"}
+        figures |= {
+            "me_authenticated_httpx": await load(client, "GET", "/api/auth/me", seconds,
+                                                 concurrency),
         }
     # Sign-ins are bounded by Argon2 by design; measure with 2 workers (the machine's cores).
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
