@@ -120,8 +120,9 @@ async def list_tokens(db: Db, me: SignedIn) -> list[TokenOut]:
 async def create_token(body: TokenIn, db: Db, me: SignedInWrite) -> NewTokenOut:
     """Create a bearer token for a program or device; the secret is shown once."""
     token, secret = await service.create_token(db, me, body.name, body.scopes, body.expires_in_days)
-    return NewTokenOut.model_validate({**TokenOut.model_validate(token).model_dump(),
-                                       "scope_list": token.scope_list, "token": secret})
+    shown = TokenOut.model_validate(token)
+    return NewTokenOut(**shown.model_dump(exclude={"scopes"}), scope_list=shown.scopes,
+                       token=secret)
 
 
 @router.delete("/tokens/{token_id}", status_code=204)

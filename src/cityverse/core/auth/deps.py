@@ -26,9 +26,6 @@ async def optional_principal(
     cookie: str | None = Depends(_cookie_scheme),
     bearer: HTTPAuthorizationCredentials | None = Depends(_bearer_scheme),
 ) -> Principal | None:
-    cached: Principal | None = getattr(request.state, "principal", None)
-    if cached is not None:
-        return cached
     found: service.Authenticated | None = None
     # A stale credential does not fail public routes; protected ones say why they refuse.
     if bearer is not None:
@@ -38,7 +35,6 @@ async def optional_principal(
         found = await service.principal_from_session(db, settings, cookie)
         request.state.auth_refusal = None if found else "session_expired"
     principal, user = found if found else (None, None)
-    request.state.principal = principal
     # The session's identity map holds objects weakly; this reference keeps the caller's row
     # (and its roles) there, so services asking for the caller again need no query.
     request.state.user = user
