@@ -47,8 +47,11 @@ def test_directories_filter(page: Page) -> None:
 def test_guests_are_sent_to_login_and_unknown_pages_say_so(page: Page) -> None:
     page.goto("/admin")
     expect(page).to_have_url(re.compile(r"/login\?redirect=(%2F|/)admin$"))
+    expect(page.get_by_test_id("login-submit")).to_be_visible()
+    shot(page, "16-login")
     page.goto("/no/such/page")
     expect(page.get_by_test_id("not-found")).to_be_visible()
+    shot(page, "17-not-found")
 
 
 def test_wrong_password_message(page: Page) -> None:
