@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -22,6 +22,7 @@ from cityverse.core.middleware import BodySizeLimitMiddleware, RequestContextMid
 from cityverse.core.modules import ModuleSpec, Registry
 from cityverse.core.ops import router as ops_router
 from cityverse.core.spa import SpaFiles
+from cityverse.modules.assets.ledger import spec as ledger_spec
 from cityverse.modules.city import spec as city_spec
 from cityverse.modules.industry import spec as industry_spec
 from cityverse.modules.portal import spec as portal_spec
@@ -35,6 +36,7 @@ MODULES: tuple[ModuleSpec, ...] = (
     portal_spec.SPEC,
     city_spec.SPEC,
     industry_spec.SPEC,
+    ledger_spec.SPEC,
 )
 
 
@@ -80,11 +82,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine(settings)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
-        log.info("started", extra={"database": engine.url.render_as_string(hide_password=True)})
         try:
-            yield
+            async with AsyncExitStack() as module_lifespans:
+                for module in MODULES:
+                    if module.lifespan is not None:
+                        await module_lifespans.enter_async_context(module.lifespan(app))
+                log.info("started",
+                         extra={"database": engine.url.render_as_string(hide_password=True)})
+                yield
         finally:
-            # Graceful shutdown: uvicorn has drained requests; close pooled connections.
+            # Graceful shutdown: uvicorn has drained requests and the modules have finished
+            # their background work; close pooled connections.
             await engine.dispose()
             log.info("stopped")
 

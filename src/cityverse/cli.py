@@ -1,4 +1,4 @@
-"""The `cityverse` command: serve, migrate, demo, create-admin, openapi."""
+"""The `cityverse` command: serve, migrate, demo, create-admin, openapi, ledger."""
 
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from cityverse.cities.kunshan.demo_people import DEMO_PASSWORD, DEMO_PEOPLE
 from cityverse.core.config import Settings, get_settings
+from cityverse.modules.assets.ledger.cli import app as ledger_app
 
 app = typer.Typer(help="Cityverse — one platform for a city's metaverse action plan.",
                   no_args_is_help=True, add_completion=False)
+app.add_typer(ledger_app, name="ledger")
 console = Console(stderr=True)
 
 

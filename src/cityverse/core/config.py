@@ -45,6 +45,27 @@ class Settings(BaseSettings):
     )
     log_level: str = Field("INFO", description="Log level of the JSON logs.")
     log_json: bool = Field(True, description="Structured JSON logs (off: plain text).")
+    ledger_origin: str = Field(
+        "kunshan.cityverse/ledger",
+        description="Name of the verifiable log: first line of its checkpoints and its key name.",
+    )
+    ledger_signing_key: str = Field(
+        "",
+        description="Checkpoint signing key as a signed-note `PRIVATE+KEY+…` string; empty "
+        "derives an Ed25519 key from the secret key.",
+    )
+    ledger_batch_size: int = Field(
+        1000, ge=1, le=20_000, description="Most log entries written in one transaction."
+    )
+    ledger_batch_wait_ms: int = Field(
+        2, ge=0, le=1000, description="How long a batch waits for more entries before writing."
+    )
+    ledger_checkpoint_every: int = Field(
+        1000, ge=1, description="Sign a checkpoint once this many log entries are not yet in one…"
+    )
+    ledger_checkpoint_interval_ms: int = Field(
+        1000, ge=10, description="…or this long after the last one, when entries are waiting."
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

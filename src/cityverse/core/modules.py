@@ -1,4 +1,5 @@
-"""What a module contributes to the platform: routers, live figures and demo data loaders.
+"""What a module contributes to the platform: routers, live figures, demo data loaders and
+background work.
 
 `app.py` collects one ModuleSpec per module; core never imports the modules themselves.
 """
@@ -7,12 +8,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 StatsFn = Callable[[AsyncSession], Awaitable[dict[str, int]]]
+# Entered after the database engine is ready, left before it closes (reverse module order).
+LifespanFn = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,8 @@ class ModuleSpec:
     stats: StatsFn | None = None
     # Systems of MISSION.md this module makes usable, by key, with the web page that opens them.
     live_systems: dict[str, str] = field(default_factory=dict)
+    # Background work the module runs while the app serves (e.g. a queue's writer task).
+    lifespan: LifespanFn | None = None
 
 
 @dataclass
