@@ -7,6 +7,7 @@ bytes lives here, and the only exception it lets out is :class:`ProtocolError`.
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from enum import IntEnum, StrEnum
 from typing import Any, ClassVar, NoReturn, Self, TypeVar
 
@@ -140,17 +141,19 @@ class MessageType(IntEnum):
     ERROR = 11
 
 
-class Message:
+class Message(ABC):
     """Base of every message: subclasses list their fields in wire order and validate them back."""
 
     TYPE: ClassVar[MessageType]
 
+    @abstractmethod
     def fields(self) -> list[Any]:
-        raise NotImplementedError
+        """The message's fields in wire order."""
 
     @classmethod
+    @abstractmethod
     def from_fields(cls, fields: list[Any]) -> Self:
-        raise NotImplementedError
+        """Build the message from decoded wire fields, validating each."""
 
     def encode(self) -> bytes:
         return pack_frame(self.TYPE, self.fields())

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeVar
 
 from sqlalchemy import delete, func, inspect, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -177,24 +178,33 @@ async def close_session(session: AsyncSession, session_id: int) -> None:
 
 
 Authenticated = tuple[Principal, User]
+Credential = TypeVar("Credential", AuthSession, ApiToken)
+
+
+async def _credential_and_user(
+    session: AsyncSession, model: type[Credential], secret: str
+) -> tuple[Credential, User] | None:
+    """One query for a credential, its user and the roles: this runs on every signed-in
+    request."""
+    found = (
+        await session.execute(
+            select(model, User)
+            .join(User, User.id == model.user_id)
+            .where(model.token_hash == digest(secret))
+            .options(joinedload(User.roles))
+        )
+    ).unique().first()
+    return None if found is None else (found[0], found[1])
 
 
 async def principal_from_session(
     session: AsyncSession, settings: Settings, secret: str
 ) -> Authenticated | None:
-    # One query for the session, its user and the roles: this runs on every signed-in request.
-    found = (
-        await session.execute(
-            select(AuthSession, User)
-            .join(User, User.id == AuthSession.user_id)
-            .where(AuthSession.token_hash == digest(secret))
-            .options(joinedload(User.roles))
-        )
-    ).unique().first()
+    found = await _credential_and_user(session, AuthSession, secret)
     now = utcnow()
     if found is None:
         return None
-    row, user = found._tuple()
+    row, user = found
     idle = timedelta(minutes=settings.session_idle_minutes)
     if row.expires_at <= now or row.last_seen_at + idle <= now:
         await session.delete(row)
@@ -214,18 +224,11 @@ async def principal_from_session(
 async def principal_from_token(session: AsyncSession, token: str) -> Authenticated | None:
     if not token.startswith(TOKEN_PREFIX):
         return None
-    found = (
-        await session.execute(
-            select(ApiToken, User)
-            .join(User, User.id == ApiToken.user_id)
-            .where(ApiToken.token_hash == digest(token))
-            .options(joinedload(User.roles))
-        )
-    ).unique().first()
+    found = await _credential_and_user(session, ApiToken, token)
     now = utcnow()
     if found is None:
         return None
-    row, user = found._tuple()
+    row, user = found
     if row.expires_at is not None and row.expires_at <= now:
         return None
     if not user.is_active:
