@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
@@ -58,13 +58,14 @@ def api_routes() -> list[APIRoute]:
     return [route for router in routers for route in router.routes if isinstance(route, APIRoute)]
 
 
-def _api_methods(path: str) -> set[str]:
-    return {
-        method
-        for route in api_routes()
-        if route.path_regex.match(path)
-        for method in route.methods or ()
-    }
+def _methods_by_path(routes: list[APIRoute]) -> Callable[[str], set[str]]:
+    """For the SPA mount's 405-vs-404 answer; the route table is read once, not per request."""
+    table = [(route.path_regex, frozenset(route.methods or ())) for route in routes]
+
+    def methods(path: str) -> set[str]:
+        return {method for regex, allowed in table if regex.match(path) for method in allowed}
+
+    return methods
 
 
 def _check_every_route_declares_access() -> None:
@@ -115,5 +116,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _check_every_route_declares_access()
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
-    app.mount("/", SpaFiles(STATIC_DIR, _api_methods), name="web")
+    app.mount("/", SpaFiles(STATIC_DIR, _methods_by_path(api_routes())), name="web")
     return app
