@@ -65,20 +65,17 @@ def ed25519_key_id(name: str, public_key: bytes) -> bytes:
     return hashlib.sha256(name.encode() + b"\n" + bytes([ED25519]) + public_key).digest()[:4]
 
 
-class Verifier:
-    """A trusted Ed25519 public key under a key name."""
+class _NamedKey:
+    """What signers and verifiers share: a key name, the public key and its 4-byte key ID."""
 
-    __slots__ = ("_key", "_key_id", "_name", "_public_key")
+    __slots__ = ("_key_id", "_name", "_public_key")
 
     def __init__(self, name: str, public_key: bytes) -> None:
         if not is_valid_key_name(name):
             raise MalformedKeyError(f"invalid key name {name!r}")
-        if len(public_key) != 32:
-            raise MalformedKeyError(f"Ed25519 public keys are 32 bytes, got {len(public_key)}")
         self._name = name
         self._public_key = bytes(public_key)
         self._key_id = ed25519_key_id(name, public_key)
-        self._key = Ed25519PublicKey.from_public_bytes(public_key)
 
     @property
     def name(self) -> str:
@@ -92,6 +89,18 @@ class Verifier:
     @property
     def public_key(self) -> bytes:
         return self._public_key
+
+
+class Verifier(_NamedKey):
+    """A trusted Ed25519 public key under a key name."""
+
+    __slots__ = ("_key",)
+
+    def __init__(self, name: str, public_key: bytes) -> None:
+        if len(public_key) != 32:
+            raise MalformedKeyError(f"Ed25519 public keys are 32 bytes, got {len(public_key)}")
+        super().__init__(name, public_key)
+        self._key = Ed25519PublicKey.from_public_bytes(public_key)
 
     @classmethod
     def from_vkey(cls, vkey: str) -> Verifier:
@@ -117,32 +126,16 @@ class Verifier:
         return f"Verifier({self.vkey!r})"
 
 
-class Signer:
+class Signer(_NamedKey):
     """An Ed25519 signing key under a key name. Keep ``skey`` secret."""
 
-    __slots__ = ("_key", "_key_id", "_name", "_public_key")
+    __slots__ = ("_key",)
 
     def __init__(self, name: str, seed: bytes) -> None:
-        if not is_valid_key_name(name):
-            raise MalformedKeyError(f"invalid key name {name!r}")
         if len(seed) != 32:
             raise MalformedKeyError(f"Ed25519 seeds are 32 bytes, got {len(seed)}")
-        self._name = name
         self._key = Ed25519PrivateKey.from_private_bytes(seed)
-        self._public_key = self._key.public_key().public_bytes_raw()
-        self._key_id = ed25519_key_id(name, self._public_key)
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def key_id(self) -> bytes:
-        return self._key_id
-
-    @property
-    def public_key(self) -> bytes:
-        return self._public_key
+        super().__init__(name, self._key.public_key().public_bytes_raw())
 
     @classmethod
     def generate(cls, name: str) -> Signer:
