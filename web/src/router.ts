@@ -1,6 +1,7 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { useSessionStore } from '@/stores/session'
 import { safeRedirect } from '@/shared/ui/safeRedirect'
+import { moduleRoutes } from '@/shared/modules/registry'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -27,6 +28,7 @@ const routes: RouteRecordRaw[] = [
   },
   { path: '/enterprises', name: 'enterprises', component: () => import('@/modules/industry/EnterprisesPage.vue') },
   { path: '/places', name: 'places', component: () => import('@/modules/city/PlacesPage.vue') },
+  ...moduleRoutes(),
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/modules/portal/NotFoundPage.vue') },
 ]
 

@@ -1,6 +1,7 @@
 import { createI18n } from 'vue-i18n'
 import zhCN, { type MessageSchema } from './zh-CN'
 import en from './en'
+import { moduleMessages } from '@/shared/modules/registry'
 
 export type AppLocale = 'zh-CN' | 'en'
 export const LOCALES: AppLocale[] = ['zh-CN', 'en']
@@ -21,7 +22,11 @@ export const i18n = createI18n<[MessageSchema], AppLocale, false>({
   legacy: false,
   locale: storedLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  // Modules bring their own messages under their own top-level key (shared/modules/registry.ts).
+  messages: {
+    'zh-CN': { ...moduleMessages('zh-CN'), ...zhCN } as MessageSchema,
+    en: { ...moduleMessages('en'), ...en } as MessageSchema,
+  },
 })
 
 /** The UI language; the API client sends it as Accept-Language. */
