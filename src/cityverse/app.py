@@ -26,6 +26,7 @@ from cityverse.modules.assets.ledger import spec as ledger_spec
 from cityverse.modules.city import spec as city_spec
 from cityverse.modules.industry import spec as industry_spec
 from cityverse.modules.portal import spec as portal_spec
+from cityverse.modules.twin import spec as twin_spec
 
 log = logging.getLogger("cityverse")
 
@@ -37,6 +38,7 @@ MODULES: tuple[ModuleSpec, ...] = (
     city_spec.SPEC,
     industry_spec.SPEC,
     ledger_spec.SPEC,
+    twin_spec.SPEC,
 )
 
 

@@ -1,0 +1,59 @@
+"""The twin's context data: NGSI-LD entities per tenant, with their types and attribute names
+in side tables so that type queries and discovery (/types, /attributes) use indexes, and the
+bounding box of `location` in columns so that geo-queries narrow candidates in SQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cityverse.core.db import Base, UtcDateTime
+
+# Tenant "" is the default tenant (no NGSILD-Tenant header).
+DEFAULT_TENANT = ""
+
+
+class TwinEntity(Base):
+    __tablename__ = "twin_entities"
+    __table_args__ = (
+        UniqueConstraint("tenant", "entity_id"),
+        Index("ix_twin_entities_bbox", "tenant", "min_lon", "min_lat"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str] = mapped_column(String(512))
+    types: Mapped[list[str]] = mapped_column(JSON)
+    attrs: Mapped[dict[str, Any]] = mapped_column(JSON)
+    scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    min_lon: Mapped[float | None] = mapped_column(Float)
+    min_lat: Mapped[float | None] = mapped_column(Float)
+    max_lon: Mapped[float | None] = mapped_column(Float)
+    max_lat: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    modified_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class TwinEntityType(Base):
+    __tablename__ = "twin_entity_types"
+    __table_args__ = (Index("ix_twin_entity_types_lookup", "tenant", "type_iri"),)
+
+    entity_pk: Mapped[int] = mapped_column(
+        ForeignKey("twin_entities.id", ondelete="CASCADE"), primary_key=True
+    )
+    type_iri: Mapped[str] = mapped_column(String(512), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(64))
+
+
+class TwinEntityAttribute(Base):
+    __tablename__ = "twin_entity_attributes"
+    __table_args__ = (Index("ix_twin_entity_attributes_lookup", "tenant", "attr_iri"),)
+
+    entity_pk: Mapped[int] = mapped_column(
+        ForeignKey("twin_entities.id", ondelete="CASCADE"), primary_key=True
+    )
+    attr_iri: Mapped[str] = mapped_column(String(512), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,30 @@
+"""How the twin module plugs into the platform: the NGSI-LD API and its @context resolver."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from cityverse.core.modules import ModuleSpec
+from cityverse.modules.twin import api, api_batch, service
+from cityverse.modules.twin.ngsild import ContextResolver
+from cityverse.modules.twin.ngsild.terms import TermMaps
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # One resolver per app: it caches remote @contexts and pins the shipped core context.
+    resolver = ContextResolver()
+    app.state.ngsild_resolver = resolver
+    app.state.ngsild_terms = TermMaps(resolver)
+    try:
+        yield
+    finally:
+        await resolver.aclose()
+
+
+SPEC = ModuleSpec(
+    name="twin", routers=(api.router, api_batch.router), stats=service.stats, lifespan=lifespan,
+)
