@@ -57,3 +57,24 @@ class TwinEntityAttribute(Base):
     )
     attr_iri: Mapped[str] = mapped_column(String(512), primary_key=True)
     tenant: Mapped[str] = mapped_column(String(64))
+
+
+class TwinAttributeInstance(Base):
+    """The temporal evolution of attributes (clause 4.4): every instance an attribute has
+    had, kept when the entity changes or goes away."""
+
+    __tablename__ = "twin_attribute_instances"
+    __table_args__ = (
+        Index("ix_twin_attribute_instances_series", "tenant", "entity_id", "attr_iri",
+              "observed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str] = mapped_column(String(512))
+    attr_iri: Mapped[str] = mapped_column(String(512))
+    dataset_id: Mapped[str] = mapped_column(String(512), default="")
+    instance_id: Mapped[str] = mapped_column(String(64), unique=True)
+    observed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    modified_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    instance: Mapped[dict[str, Any]] = mapped_column(JSON)

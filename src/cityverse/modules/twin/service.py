@@ -41,14 +41,16 @@ async def existing(session: AsyncSession, tenant: str, entity_id: str) -> TwinEn
     return row
 
 
-async def create_entity(session: AsyncSession, tenant: str, entity: StoredEntity) -> None:
+async def create_entity(
+    session: AsyncSession, tenant: str, entity: StoredEntity, *, record: bool = True
+) -> None:
     if await store.find_row(session, tenant, entity.id) is not None:
         raise NgsiLdError(ErrorKind.AlreadyExists, f"the entity {entity.id} exists already",
                           instance=entity.id)
     moment = now_utc()
     entity.created_at = entity.modified_at = moment
     stamp(entity.attrs, moment)
-    await store.insert(session, tenant, entity)
+    await store.insert(session, tenant, entity, record=record)
 
 
 async def delete_entity(session: AsyncSession, tenant: str, entity_id: str) -> None:
@@ -111,7 +113,7 @@ async def update_attributes(
 
 async def merge_entity(
     session: AsyncSession, tenant: str, entity_id: str, fragment: StoredEntity,
-    row: TwinEntity | None = None,
+    row: TwinEntity | None = None, *, record: bool = True,
 ) -> None:
     """PATCH /entities/{id} (clause 5.6.17): attributes merged member by member, the value
     urn:ngsi-ld:null deletes, types are added."""
@@ -130,7 +132,7 @@ async def merge_entity(
     if fragment.scopes:
         entity.scopes = fragment.scopes
     entity.modified_at = moment
-    await store.save(session, row, entity)
+    await store.save(session, row, entity, record=record)
 
 
 async def partial_attribute_update(

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from cityverse.core.modules import ModuleSpec
-from cityverse.modules.twin import api, api_batch, service
+from cityverse.modules.twin import api, api_batch, api_temporal, service
 from cityverse.modules.twin.ngsild import ContextResolver
 from cityverse.modules.twin.ngsild.terms import TermMaps
 
@@ -26,5 +26,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 SPEC = ModuleSpec(
-    name="twin", routers=(api.router, api_batch.router), stats=service.stats, lifespan=lifespan,
+    name="twin",
+    routers=(api.router, api_batch.router, api_temporal.router),
+    stats=service.stats,
+    lifespan=lifespan,
 )

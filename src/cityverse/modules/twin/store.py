@@ -11,6 +11,7 @@ from shapely.geometry import shape
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cityverse.modules.twin import history
 from cityverse.modules.twin.models import TwinEntity, TwinEntityAttribute, TwinEntityType
 from cityverse.modules.twin.ngsild.entity import StoredEntity, geometry_of
 from cityverse.modules.twin.ngsild.geo import GeoQuery
@@ -47,7 +48,9 @@ async def find_rows(
     return {row.entity_id: row for row in rows}
 
 
-async def insert(session: AsyncSession, tenant: str, entity: StoredEntity) -> TwinEntity:
+async def insert(
+    session: AsyncSession, tenant: str, entity: StoredEntity, *, record: bool = True
+) -> TwinEntity:
     assert entity.created_at is not None and entity.modified_at is not None
     row = TwinEntity(
         tenant=tenant, entity_id=entity.id, types=entity.types, attrs=entity.attrs,
@@ -57,10 +60,14 @@ async def insert(session: AsyncSession, tenant: str, entity: StoredEntity) -> Tw
     session.add(row)
     await session.flush()
     await _write_index(session, row, entity, fresh=True)
+    if record:
+        await history.record_changes(session, tenant, entity)
     return row
 
 
-async def save(session: AsyncSession, row: TwinEntity, entity: StoredEntity) -> None:
+async def save(
+    session: AsyncSession, row: TwinEntity, entity: StoredEntity, *, record: bool = True
+) -> None:
     """Write an entity's new state over its row (same id and tenant)."""
     row.types = list(entity.types)
     row.attrs = dict(entity.attrs)
@@ -69,6 +76,8 @@ async def save(session: AsyncSession, row: TwinEntity, entity: StoredEntity) -> 
     row.modified_at = entity.modified_at
     _set_bbox(row, entity)
     await _write_index(session, row, entity, fresh=False)
+    if record:
+        await history.record_changes(session, row.tenant, entity)
     await session.flush()
 
 
