@@ -1,8 +1,8 @@
-"""twin: NGSI-LD entities, type and attribute indexes, attribute history
+"""twin: NGSI-LD entities, indexes, attribute history, subscriptions
 
 Revision ID: 0011_twin_entities
 Revises: 0002
-Create Date: 2026-11-23 23:37:51.107991
+Create Date: 2026-11-23 23:42:12.245474
 """
 
 from collections.abc import Sequence
@@ -55,6 +55,24 @@ def upgrade() -> None:
     with op.batch_alter_table('twin_entities', schema=None) as batch_op:
         batch_op.create_index('ix_twin_entities_bbox', ['tenant', 'min_lon', 'min_lat'], unique=False)
 
+    op.create_table('twin_subscriptions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('tenant', sa.String(length=64), nullable=False),
+    sa.Column('subscription_id', sa.String(length=512), nullable=False),
+    sa.Column('document', sa.JSON(), nullable=False),
+    sa.Column('context', sa.JSON(), nullable=True),
+    sa.Column('is_active', sa.Boolean(), nullable=False),
+    sa.Column('expires_at', cityverse.core.db.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('times_sent', sa.Integer(), nullable=False),
+    sa.Column('times_failed', sa.Integer(), nullable=False),
+    sa.Column('last_notification', cityverse.core.db.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('last_success', cityverse.core.db.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('last_failure', cityverse.core.db.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', cityverse.core.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('modified_at', cityverse.core.db.UtcDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_twin_subscriptions')),
+    sa.UniqueConstraint('tenant', 'subscription_id', name=op.f('uq_twin_subscriptions_tenant'))
+    )
     op.create_table('twin_entity_attributes',
     sa.Column('entity_pk', sa.Integer(), nullable=False),
     sa.Column('attr_iri', sa.String(length=512), nullable=False),
@@ -86,6 +104,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_twin_entity_attributes_lookup')
 
     op.drop_table('twin_entity_attributes')
+    op.drop_table('twin_subscriptions')
     with op.batch_alter_table('twin_entities', schema=None) as batch_op:
         batch_op.drop_index('ix_twin_entities_bbox')
 

@@ -14,6 +14,7 @@ from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 
 from cityverse.core.http import TransactionalRoute
+from cityverse.modules.twin import changes
 from cityverse.modules.twin.ngsild import (
     CORE_CONTEXT_URL,
     GEO_JSON,
@@ -49,13 +50,21 @@ class NgsiLdRoute(TransactionalRoute):
 
         async def run(request: Request) -> Response:
             try:
-                return await handler(request)
+                with changes.collecting() as pending:
+                    response = await handler(request)
             except NgsiLdError as exc:
                 log.info("ngsi-ld request refused: %s %s: %s", request.method,
                          request.url.path, exc)
                 return problem_response(exc)
             except MediaTypeError as exc:
                 return media_type_response(exc)
+            if response.status_code < 400:  # committed: tell subscribers
+                for callback in pending.after_commit:
+                    await callback()
+                notifier = getattr(request.app.state, "twin_notifier", None)
+                if notifier is not None and pending.changes:
+                    notifier.publish(pending.changes)
+            return response
 
         return run
 

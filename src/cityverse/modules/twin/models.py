@@ -78,3 +78,26 @@ class TwinAttributeInstance(Base):
     observed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     modified_at: Mapped[datetime] = mapped_column(UtcDateTime)
     instance: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class TwinSubscription(Base):
+    """An NGSI-LD subscription (clause 5.2.12) with its delivery status (5.2.15)."""
+
+    __tablename__ = "twin_subscriptions"
+    __table_args__ = (UniqueConstraint("tenant", "subscription_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(64))
+    subscription_id: Mapped[str] = mapped_column(String(512))
+    # As the client sent it (short names), with the @context to read it: answers echo it.
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    context: Mapped[Any] = mapped_column(JSON, nullable=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    times_sent: Mapped[int] = mapped_column(default=0)
+    times_failed: Mapped[int] = mapped_column(default=0)
+    last_notification: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_success: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_failure: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    modified_at: Mapped[datetime] = mapped_column(UtcDateTime)

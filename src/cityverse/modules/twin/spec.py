@@ -8,26 +8,32 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from cityverse.core.modules import ModuleSpec
-from cityverse.modules.twin import api, api_batch, api_temporal, service
+from cityverse.modules.twin import api, api_batch, api_subscriptions, api_temporal, service
 from cityverse.modules.twin.ngsild import ContextResolver
 from cityverse.modules.twin.ngsild.terms import TermMaps
+from cityverse.modules.twin.notifier import Notifier
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # One resolver per app: it caches remote @contexts and pins the shipped core context.
     resolver = ContextResolver()
+    terms = TermMaps(resolver)
     app.state.ngsild_resolver = resolver
-    app.state.ngsild_terms = TermMaps(resolver)
+    app.state.ngsild_terms = terms
+    notifier = Notifier(app.state.sessionmaker, terms, api_subscriptions.compiler(terms))
+    await notifier.start()
+    app.state.twin_notifier = notifier
     try:
         yield
     finally:
+        await notifier.stop()
         await resolver.aclose()
 
 
 SPEC = ModuleSpec(
     name="twin",
-    routers=(api.router, api_batch.router, api_temporal.router),
+    routers=(api.router, api_batch.router, api_temporal.router, api_subscriptions.router),
     stats=service.stats,
     lifespan=lifespan,
 )

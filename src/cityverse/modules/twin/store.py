@@ -11,9 +11,9 @@ from shapely.geometry import shape
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cityverse.modules.twin import history
+from cityverse.modules.twin import changes, history
 from cityverse.modules.twin.models import TwinEntity, TwinEntityAttribute, TwinEntityType
-from cityverse.modules.twin.ngsild.entity import StoredEntity, geometry_of
+from cityverse.modules.twin.ngsild.entity import StoredEntity, geometry_of, iso
 from cityverse.modules.twin.ngsild.geo import GeoQuery
 
 LOCATION = "https://uri.etsi.org/ngsi-ld/location"
@@ -62,6 +62,7 @@ async def insert(
     await _write_index(session, row, entity, fresh=True)
     if record:
         await history.record_changes(session, tenant, entity)
+    changes.note(changes.Change(tenant, entity, frozenset(entity.attrs)))
     return row
 
 
@@ -79,13 +80,26 @@ async def save(
     if record:
         await history.record_changes(session, row.tenant, entity)
     await session.flush()
+    changes.note(changes.Change(row.tenant, entity, touched_attributes(entity)))
 
 
 async def remove(session: AsyncSession, row: TwinEntity) -> None:
+    entity = to_entity(row)
+    changes.note(changes.Change(row.tenant, entity, frozenset(entity.attrs), deleted=True))
     for table in (TwinEntityType, TwinEntityAttribute):
         await session.execute(delete(table).where(table.entity_pk == row.id))
     await session.delete(row)
     await session.flush()
+
+
+def touched_attributes(entity: StoredEntity) -> frozenset[str]:
+    """Attributes this write stamped (their modifiedAt is the entity's new time)."""
+    assert entity.modified_at is not None
+    moment = iso(entity.modified_at)
+    return frozenset(
+        iri for iri, instances in entity.attrs.items()
+        if any(instance.get("modifiedAt") == moment for instance in instances)
+    )
 
 
 def _set_bbox(row: TwinEntity, entity: StoredEntity) -> None:
