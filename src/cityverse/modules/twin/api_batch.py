@@ -88,12 +88,14 @@ async def batch_create(request: Request, db: Db) -> Response:
     outcome = Outcome()
     entities = await _entities(items, call.terms(body.context), outcome)
     existing = await store.find_rows(db, call.tenant, [e.id for e in entities])
+    fresh = []
     for entity in entities:
         if entity.id in existing:
             outcome.fail(entity.id, NgsiLdError(ErrorKind.AlreadyExists, "the entity exists"))
             continue
-        await service.create_entity(db, call.tenant, entity)
+        fresh.append(entity)
         outcome.success.append(entity.id)
+    await service.create_new_entities(db, call.tenant, fresh)
     return outcome.answer(created=True)
 
 
@@ -106,17 +108,15 @@ async def batch_upsert(request: Request, db: Db) -> Response:
     outcome = Outcome()
     entities = await _entities(items, call.terms(body.context), outcome)
     existing = await store.find_rows(db, call.tenant, [e.id for e in entities])
-    created: list[str] = []
-    for entity in entities:
-        row = existing.get(entity.id)
-        if row is None:
-            await service.create_entity(db, call.tenant, entity)
-            created.append(entity.id)
-        elif "update" in options:
-            await service.merge_entity(db, call.tenant, entity.id, entity, row=row)
-        else:
-            await service.replace_entity(db, call.tenant, entity.id, entity)
-        outcome.success.append(entity.id)
+    fresh = [entity for entity in entities if entity.id not in existing]
+    known = [(existing[entity.id], entity) for entity in entities if entity.id in existing]
+    await service.create_new_entities(db, call.tenant, fresh)
+    if "update" in options:
+        await service.merge_entities(db, call.tenant, known)
+    else:
+        await service.replace_entities(db, call.tenant, known)
+    created = [entity.id for entity in fresh]
+    outcome.success.extend(entity.id for entity in entities)
     if outcome.errors or not created:
         return outcome.answer(created=False)
     return JSONResponse(status_code=201, content=created)
@@ -146,13 +146,15 @@ async def batch_merge(request: Request, db: Db) -> Response:
     outcome = Outcome()
     entities = await _entities(items, call.terms(body.context), outcome, need_type=False)
     existing = await store.find_rows(db, call.tenant, [e.id for e in entities])
+    known = []
     for entity in entities:
         row = existing.get(entity.id)
         if row is None:
             outcome.fail(entity.id, service.not_found(entity.id))
             continue
-        await service.merge_entity(db, call.tenant, entity.id, entity, row=row)
+        known.append((row, entity))
         outcome.success.append(entity.id)
+    await service.merge_entities(db, call.tenant, known)
     return outcome.answer(created=False)
 
 

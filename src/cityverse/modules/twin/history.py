@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, insert, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cityverse.modules.twin.models import TwinAttributeInstance
+from cityverse.modules.twin.models import TwinAttributeInstance, core_table
 from cityverse.modules.twin.ngsild.entity import StoredEntity, iso, parse_datetime
 from cityverse.modules.twin.ngsild.temporal import TimeQuery
 
@@ -21,18 +21,20 @@ def new_instance_id() -> str:
     return f"urn:ngsi-ld:attribute:instance:{uuid.uuid4()}"
 
 
-async def record_changes(session: AsyncSession, tenant: str, entity: StoredEntity) -> None:
-    """Append the instances this write touched: those stamped with the entity's new time."""
-    assert entity.modified_at is not None
-    moment = iso(entity.modified_at)
+async def record_many(
+    session: AsyncSession, tenant: str, entities: Sequence[StoredEntity]
+) -> None:
+    """Append the instances these writes touched: those stamped with the entity's new time."""
     rows: list[dict[str, Any]] = []
-    for iri, instances in entity.attrs.items():
-        for instance in instances:
-            if instance.get("modifiedAt") != moment:
-                continue
-            rows.append(_row(tenant, entity.id, iri, instance, entity.modified_at))
+    for entity in entities:
+        assert entity.modified_at is not None
+        moment = iso(entity.modified_at)
+        for iri, instances in entity.attrs.items():
+            for instance in instances:
+                if instance.get("modifiedAt") == moment:
+                    rows.append(_row(tenant, entity.id, iri, instance, entity.modified_at))
     if rows:
-        await session.execute(insert(TwinAttributeInstance), rows)
+        await session.execute(core_table(TwinAttributeInstance).insert(), rows)
 
 
 async def record_instances(
@@ -41,7 +43,7 @@ async def record_instances(
 ) -> None:
     rows = [_row(tenant, entity_id, attr_iri, dict(instance), moment) for instance in instances]
     if rows:
-        await session.execute(insert(TwinAttributeInstance), rows)
+        await session.execute(core_table(TwinAttributeInstance).insert(), rows)
 
 
 def _row(

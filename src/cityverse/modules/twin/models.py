@@ -5,12 +5,19 @@ bounding box of `location` in columns so that geo-queries narrow candidates in S
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cityverse.core.db import Base, UtcDateTime
+
+
+def core_table(model: type[Base]) -> Table:
+    """The Core table of a model, for executemany inserts (ORM bulk inserts and INSERT …
+    RETURNING go row by row on SQLite)."""
+    return cast(Table, model.__table__)
+
 
 # Tenant "" is the default tenant (no NGSILD-Tenant header).
 DEFAULT_TENANT = ""

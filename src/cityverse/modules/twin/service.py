@@ -47,10 +47,18 @@ async def create_entity(
     if await store.find_row(session, tenant, entity.id) is not None:
         raise NgsiLdError(ErrorKind.AlreadyExists, f"the entity {entity.id} exists already",
                           instance=entity.id)
+    await create_new_entities(session, tenant, [entity], record=record)
+
+
+async def create_new_entities(
+    session: AsyncSession, tenant: str, entities: list[StoredEntity], *, record: bool = True
+) -> None:
+    """Entities the caller has checked do not exist yet, written together."""
     moment = now_utc()
-    entity.created_at = entity.modified_at = moment
-    stamp(entity.attrs, moment)
-    await store.insert(session, tenant, entity, record=record)
+    for entity in entities:
+        entity.created_at = entity.modified_at = moment
+        stamp(entity.attrs, moment)
+    await store.insert_many(session, tenant, entities, record=record)
 
 
 async def delete_entity(session: AsyncSession, tenant: str, entity_id: str) -> None:
@@ -58,17 +66,27 @@ async def delete_entity(session: AsyncSession, tenant: str, entity_id: str) -> N
 
 
 async def replace_entity(
-    session: AsyncSession, tenant: str, entity_id: str, new: StoredEntity
+    session: AsyncSession, tenant: str, entity_id: str, new: StoredEntity,
+    row: TwinEntity | None = None,
 ) -> None:
-    row = await existing(session, tenant, entity_id)
+    row = row or await existing(session, tenant, entity_id)
+    await replace_entities(session, tenant, [(row, new)])
+
+
+async def replace_entities(
+    session: AsyncSession, tenant: str, pairs: list[tuple[TwinEntity, StoredEntity]]
+) -> None:
     moment = now_utc()
-    stamp(new.attrs, moment)
-    current = store.to_entity(row)
-    current.types = new.types or current.types
-    current.attrs = new.attrs
-    current.scopes = new.scopes
-    current.modified_at = moment
-    await store.save(session, row, current)
+    saved = []
+    for row, new in pairs:
+        stamp(new.attrs, moment)
+        current = store.to_entity(row)
+        current.types = new.types or current.types
+        current.attrs = new.attrs
+        current.scopes = new.scopes
+        current.modified_at = moment
+        saved.append((row, current))
+    await store.save_many(session, tenant, saved)
 
 
 async def append_attributes(
@@ -118,21 +136,31 @@ async def merge_entity(
     """PATCH /entities/{id} (clause 5.6.17): attributes merged member by member, the value
     urn:ngsi-ld:null deletes, types are added."""
     row = row or await existing(session, tenant, entity_id)
-    entity = store.to_entity(row)
+    await merge_entities(session, tenant, [(row, fragment)], record=record)
+
+
+async def merge_entities(
+    session: AsyncSession, tenant: str, pairs: list[tuple[TwinEntity, StoredEntity]],
+    *, record: bool = True,
+) -> None:
     moment = now_utc()
-    for iri, instances in fragment.attrs.items():
-        for instance in instances:
-            if _is_null(instance):
-                _drop_instance(entity.attrs, iri, instance.get("datasetId"))
-                continue
-            current = _find_instance(entity.attrs.get(iri, []), instance)
-            merged = _merge_members(current, instance) if current is not None else instance
-            _put_instance(entity.attrs, iri, merged, moment)
-    entity.types = list(dict.fromkeys(entity.types + fragment.types))
-    if fragment.scopes:
-        entity.scopes = fragment.scopes
-    entity.modified_at = moment
-    await store.save(session, row, entity, record=record)
+    saved = []
+    for row, fragment in pairs:
+        entity = store.to_entity(row)
+        for iri, instances in fragment.attrs.items():
+            for instance in instances:
+                if _is_null(instance):
+                    _drop_instance(entity.attrs, iri, instance.get("datasetId"))
+                    continue
+                current = _find_instance(entity.attrs.get(iri, []), instance)
+                merged = _merge_members(current, instance) if current is not None else instance
+                _put_instance(entity.attrs, iri, merged, moment)
+        entity.types = list(dict.fromkeys(entity.types + fragment.types))
+        if fragment.scopes:
+            entity.scopes = fragment.scopes
+        entity.modified_at = moment
+        saved.append((row, entity))
+    await store.save_many(session, tenant, saved, record=record)
 
 
 async def partial_attribute_update(

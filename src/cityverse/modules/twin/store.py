@@ -12,7 +12,12 @@ from sqlalchemy import delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cityverse.modules.twin import changes, history
-from cityverse.modules.twin.models import TwinEntity, TwinEntityAttribute, TwinEntityType
+from cityverse.modules.twin.models import (
+    TwinEntity,
+    TwinEntityAttribute,
+    TwinEntityType,
+    core_table,
+)
 from cityverse.modules.twin.ngsild.entity import StoredEntity, geometry_of, iso
 from cityverse.modules.twin.ngsild.geo import GeoQuery
 
@@ -48,39 +53,69 @@ async def find_rows(
     return {row.entity_id: row for row in rows}
 
 
-async def insert(
-    session: AsyncSession, tenant: str, entity: StoredEntity, *, record: bool = True
-) -> TwinEntity:
-    assert entity.created_at is not None and entity.modified_at is not None
-    row = TwinEntity(
-        tenant=tenant, entity_id=entity.id, types=entity.types, attrs=entity.attrs,
-        scopes=entity.scopes, created_at=entity.created_at, modified_at=entity.modified_at,
+async def insert_many(
+    session: AsyncSession, tenant: str, entities: list[StoredEntity], *, record: bool = True
+) -> None:
+    """New entities in a few statements whatever their number (one round trip each)."""
+    if not entities:
+        return
+    values = []
+    for entity in entities:
+        assert entity.created_at is not None and entity.modified_at is not None
+        values.append({
+            "tenant": tenant, "entity_id": entity.id, "types": entity.types,
+            "attrs": entity.attrs, "scopes": entity.scopes, "created_at": entity.created_at,
+            "modified_at": entity.modified_at, **_bbox(entity),
+        })
+    # Core executemany, then one SELECT for the keys: ORM inserts and INSERT … RETURNING go
+    # row by row on SQLite.
+    await session.execute(core_table(TwinEntity).insert(), values)
+    found = await session.execute(
+        select(TwinEntity.id, TwinEntity.entity_id).where(
+            TwinEntity.tenant == tenant, TwinEntity.entity_id.in_([e.id for e in entities])
+        )
     )
-    _set_bbox(row, entity)
-    session.add(row)
-    await session.flush()
-    await _write_index(session, row, entity, fresh=True)
+    keys = {entity_id: pk for pk, entity_id in found.tuples()}
+    await _insert_index(session, tenant, [(keys[e.id], e) for e in entities])
     if record:
-        await history.record_changes(session, tenant, entity)
-    changes.note(changes.Change(tenant, entity, frozenset(entity.attrs)))
-    return row
+        await history.record_many(session, tenant, entities)
+    for entity in entities:
+        changes.note(changes.Change(tenant, entity, frozenset(entity.attrs)))
 
 
 async def save(
     session: AsyncSession, row: TwinEntity, entity: StoredEntity, *, record: bool = True
 ) -> None:
-    """Write an entity's new state over its row (same id and tenant)."""
-    row.types = list(entity.types)
-    row.attrs = dict(entity.attrs)
-    row.scopes = list(entity.scopes)
-    assert entity.modified_at is not None
-    row.modified_at = entity.modified_at
-    _set_bbox(row, entity)
-    await _write_index(session, row, entity, fresh=False)
+    await save_many(session, row.tenant, [(row, entity)], record=record)
+
+
+async def save_many(
+    session: AsyncSession, tenant: str, pairs: list[tuple[TwinEntity, StoredEntity]],
+    *, record: bool = True,
+) -> None:
+    """Write entities' new states over their rows; index rows are rewritten only for entities
+    whose types or attribute names changed, which updates of values never do."""
+    reindex: list[tuple[int, StoredEntity]] = []
+    for row, entity in pairs:
+        assert entity.modified_at is not None
+        if set(row.types) != set(entity.types) or set(row.attrs) != set(entity.attrs):
+            reindex.append((row.id, entity))
+        row.types = list(entity.types)
+        row.attrs = dict(entity.attrs)
+        row.scopes = list(entity.scopes)
+        row.modified_at = entity.modified_at
+        for column, value in _bbox(entity).items():
+            setattr(row, column, value)
+    await session.flush()  # the unit of work sends the UPDATEs as one executemany
+    if reindex:
+        pks = [pk for pk, _ in reindex]
+        for table in (TwinEntityType, TwinEntityAttribute):
+            await session.execute(delete(table).where(table.entity_pk.in_(pks)))
+        await _insert_index(session, tenant, reindex)
     if record:
-        await history.record_changes(session, row.tenant, entity)
-    await session.flush()
-    changes.note(changes.Change(row.tenant, entity, touched_attributes(entity)))
+        await history.record_many(session, tenant, [entity for _, entity in pairs])
+    for _, entity in pairs:
+        changes.note(changes.Change(tenant, entity, touched_attributes(entity)))
 
 
 async def remove(session: AsyncSession, row: TwinEntity) -> None:
@@ -102,25 +137,29 @@ def touched_attributes(entity: StoredEntity) -> frozenset[str]:
     )
 
 
-def _set_bbox(row: TwinEntity, entity: StoredEntity) -> None:
+def _bbox(entity: StoredEntity) -> dict[str, float | None]:
     geometry = geometry_of(entity, LOCATION)
     if geometry is None:
-        row.min_lon = row.min_lat = row.max_lon = row.max_lat = None
-        return
-    row.min_lon, row.min_lat, row.max_lon, row.max_lat = shape(geometry).bounds
+        return dict.fromkeys(("min_lon", "min_lat", "max_lon", "max_lat"))
+    min_lon, min_lat, max_lon, max_lat = shape(geometry).bounds
+    return {"min_lon": min_lon, "min_lat": min_lat, "max_lon": max_lon, "max_lat": max_lat}
 
 
-async def _write_index(
-    session: AsyncSession, row: TwinEntity, entity: StoredEntity, *, fresh: bool
+async def _insert_index(
+    session: AsyncSession, tenant: str, rows: list[tuple[int, StoredEntity]]
 ) -> None:
-    if not fresh:
-        for table in (TwinEntityType, TwinEntityAttribute):
-            await session.execute(delete(table).where(table.entity_pk == row.id))
-    session.add_all(
-        [TwinEntityType(entity_pk=row.id, type_iri=t, tenant=row.tenant) for t in entity.types]
-        + [TwinEntityAttribute(entity_pk=row.id, attr_iri=a, tenant=row.tenant)
-           for a in entity.attrs]
-    )
+    types = [{"entity_pk": pk, "type_iri": t, "tenant": tenant}
+             for pk, entity in rows for t in entity.types]
+    attrs = [{"entity_pk": pk, "attr_iri": a, "tenant": tenant}
+             for pk, entity in rows for a in entity.attrs]
+    if types:
+        await session.execute(core_table(TwinEntityType).insert(), types)
+    if attrs:
+        await session.execute(core_table(TwinEntityAttribute).insert(), attrs)
+
+
+_COLUMNS = (TwinEntity.entity_id, TwinEntity.types, TwinEntity.attrs, TwinEntity.scopes,
+            TwinEntity.created_at, TwinEntity.modified_at)
 
 
 @dataclass
@@ -141,7 +180,8 @@ async def query(
     session: AsyncSession, wanted: Candidates, *, offset: int, limit: int
 ) -> tuple[list[StoredEntity], int]:
     """One page of matching entities (ordered by creation) and the number of all matches."""
-    statement = select(TwinEntity).where(TwinEntity.tenant == wanted.tenant)
+    # Plain columns, not ORM objects: a scan may read every entity of a type.
+    statement = select(*_COLUMNS).where(TwinEntity.tenant == wanted.tenant)
     if wanted.types is not None:
         statement = statement.where(exists().where(
             TwinEntityType.entity_pk == TwinEntity.id, TwinEntityType.type_iri.in_(wanted.types)
@@ -163,9 +203,10 @@ async def query(
     statement = statement.order_by(TwinEntity.id)
     page: list[StoredEntity] = []
     total = 0
-    result = await session.stream_scalars(statement.execution_options(yield_per=SCAN_BATCH))
-    async for row in result:
-        entity = to_entity(row)
+    result = await session.stream(statement.execution_options(yield_per=SCAN_BATCH))
+    async for entity_id, types, attrs, scopes, created_at, modified_at in result:
+        entity = StoredEntity(id=entity_id, types=types, attrs=attrs, scopes=scopes or [],
+                              created_at=created_at, modified_at=modified_at)
         if not _passes(entity, wanted):
             continue
         if offset <= total < offset + limit:
