@@ -8,6 +8,12 @@ from cityverse.modules.city import models as city_models
 from cityverse.modules.industry import models as industry_models
 from cityverse.modules.twin import models as twin_models
 
-MODEL_MODULES = (audit, auth_models, city_models, industry_models, ledger_models,
-                 twin_models)
+MODEL_MODULES = (
+    audit,
+    auth_models,
+    city_models,
+    industry_models,
+    ledger_models,
+    twin_models,
+)
 metadata = Base.metadata
