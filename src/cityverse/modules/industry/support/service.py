@@ -327,3 +327,49 @@ async def stats(
         ratings=len(ratings),
     )
 
+
+
+# ---- city packs ---------------------------------------------------------------------------
+
+
+async def any_requests(session: AsyncSession) -> bool:
+    return bool(await session.scalar(select(ServiceRequest.id).limit(1)))
+
+
+async def count_requests(session: AsyncSession) -> int:
+    return await session.scalar(select(func.count()).select_from(ServiceRequest)) or 0
+
+
+async def add_past_request(
+    session: AsyncSession, *, service_id: int, enterprise_id: int, requester_id: int,
+    title: str, description: str, submitted_at: datetime, status: str,
+    assignee_id: int | None = None, accepted_at: datetime | None = None,
+    started_at: datetime | None = None, resolved_at: datetime | None = None,
+    rejected_at: datetime | None = None, reject_reason: str | None = None,
+    resolution: str | None = None, rating: int | None = None, rating_comment: str | None = None,
+    comments: Sequence[tuple[int, str, bool, str, datetime]] = (),
+) -> ServiceRequest:
+    """A request with its history, as a city pack's demo data shows it (no workflow checks,
+    no notifications). Comments are (author id, author name, from officer, body, when)."""
+    service = await session.get(SupportService, service_id)
+    assert service is not None
+    last = max(t for t in (submitted_at, accepted_at, started_at, resolved_at, rejected_at)
+               if t is not None)
+    request = ServiceRequest(
+        service_id=service_id, enterprise_id=enterprise_id, requester_id=requester_id,
+        title=title, description=description, status=status, assignee_id=assignee_id,
+        due_at=submitted_at + timedelta(days=service.sla_days), submitted_at=submitted_at,
+        accepted_at=accepted_at, started_at=started_at, resolved_at=resolved_at,
+        rejected_at=rejected_at, reject_reason=reject_reason, resolution=resolution,
+        rating=rating, rating_comment=rating_comment,
+        rated_at=resolved_at + timedelta(days=1) if rating and resolved_at else None,
+        updated_at=last,
+    )
+    session.add(request)
+    await session.flush()
+    for author_id, author_name, from_officer, body, at in comments:
+        session.add(RequestComment(request_id=request.id, author_id=author_id,
+                                   author_name=author_name, from_officer=from_officer,
+                                   body=body, created_at=at))
+    await session.flush()
+    return request

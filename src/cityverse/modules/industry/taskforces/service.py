@@ -379,3 +379,39 @@ async def remove_member(
     await audit.record(session, actor_id=principal.user_id, actor_name=principal.username,
                        action="taskforce.member.remove", target_type="taskforce",
                        target_id=taskforce_id, before={"user_id": user_id})
+
+
+# ---- city packs ---------------------------------------------------------------------------
+
+
+async def upsert_taskforce(
+    session: AsyncSession, key: str, *, name: str, name_en: str, description: str,
+    description_en: str,
+) -> TaskForce:
+    found = await session.scalar(select(TaskForce).where(TaskForce.key == key))
+    if found is None:
+        found = TaskForce(key=key)
+        session.add(found)
+    found.name, found.name_en = name, name_en
+    found.description, found.description_en = description, description_en
+    await session.flush()
+    return found
+
+
+async def ensure_task(
+    session: AsyncSession, taskforce_id: int, key: str, *, title: str, owner_id: int | None,
+    deadline: date, progress: int, status: str,
+) -> TaskForceTask:
+    """Create the city pack's task once; later runs leave the progress people made alone."""
+    found = await session.scalar(select(TaskForceTask).where(TaskForceTask.key == key))
+    if found is not None:
+        return found
+    now = utcnow()
+    task = TaskForceTask(
+        taskforce_id=taskforce_id, key=key, title=title, owner_id=owner_id, deadline=deadline,
+        progress=progress, status=status, created_at=now, updated_at=now,
+        done_at=now if status == "done" else None,
+    )
+    session.add(task)
+    await session.flush()
+    return task
