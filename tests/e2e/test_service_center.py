@@ -89,6 +89,7 @@ def test_phone_and_english(phone: Page) -> None:
     phone.get_by_test_id("lang-switch").click()
     phone.goto("/support")
     expect(phone.get_by_text("Innovation center · Services for enterprises")).to_be_visible()
+    expect(phone.get_by_test_id("service-card")).to_have_count(12)
     shot(phone, "support-10-catalog-phone-en")
 
 
