@@ -1,6 +1,5 @@
 """Imports every ORM model so Base.metadata is complete for Alembic and tests."""
 
-from cityverse.core import audit
 from cityverse.core.auth import models as auth_models
 from cityverse.core.db import Base
 from cityverse.modules.assets.ledger import models as ledger_models
@@ -8,16 +7,19 @@ from cityverse.modules.city import models as city_models
 from cityverse.modules.industry import models as industry_models
 from cityverse.modules.industry.plan import models as industry_plan_models
 from cityverse.modules.industry.registry import models as industry_registry_models
+from cityverse.modules.industry.support import models as support_models
+from cityverse.modules.industry.taskforces import models as taskforce_models
 from cityverse.modules.twin import models as twin_models
 
 MODEL_MODULES = (
-    audit,
     auth_models,
     city_models,
     industry_models,
     industry_plan_models,
     industry_registry_models,
     ledger_models,
+    support_models,
+    taskforce_models,
     twin_models,
 )
 metadata = Base.metadata

@@ -416,26 +416,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/industry/chain": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Chain Taxonomy
-         * @description The industry chain: segments and the positions in each, with zh/en names.
-         */
-        get: operations["chain_taxonomy_api_industry_chain_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/industry/enterprises": {
         parameters: {
             query?: never;
@@ -496,19 +476,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/industry/enterprises/{enterprise_id}/chain-position": {
+    "/api/industry/support/services": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
         /**
-         * Set Chain Position
-         * @description Place an enterprise on the industry chain (officers).
+         * List Services
+         * @description The service catalog of the innovation center (services on offer).
          */
-        put: operations["set_chain_position_api_industry_enterprises__enterprise_id__chain_position_put"];
+        get: operations["list_services_api_industry_support_services_get"];
+        put?: never;
+        /**
+         * Create Service
+         * @description Add a service to the catalog (officers).
+         */
+        post: operations["create_service_api_industry_support_services_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/support/services/{service_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Service
+         * @description One service with its providers.
+         */
+        get: operations["get_service_api_industry_support_services__service_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Service
+         * @description Change a service, replace its providers, or take it off the catalog (officers).
+         */
+        patch: operations["update_service_api_industry_support_services__service_id__patch"];
+        trace?: never;
+    };
+    "/api/industry/support/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Requests
+         * @description Service requests: officers see all, enterprise members their own enterprise's.
+         */
+        get: operations["list_requests_api_industry_support_requests_get"];
+        put?: never;
+        /**
+         * File Request
+         * @description File a service request for the caller's enterprise.
+         */
+        post: operations["file_request_api_industry_support_requests_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/support/requests/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Request
+         * @description One service request (404 for another enterprise's).
+         */
+        get: operations["get_request_api_industry_support_requests__request_id__get"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -516,100 +568,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/industry/labels": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List Labels
-         * @description Labels granted to enterprises, newest first; public, as the granting lists are.
-         */
-        get: operations["list_labels_api_industry_labels_get"];
-        put?: never;
-        /**
-         * Grant Label
-         * @description Grant a label (officers); 409 while the enterprise holds the same label.
-         */
-        post: operations["grant_label_api_industry_labels_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/industry/labels/{label_id}/revoke": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Revoke Label
-         * @description Revoke a label (officers); the record stays, with the date and reason.
-         */
-        post: operations["revoke_label_api_industry_labels__label_id__revoke_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/industry/declarations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List Declarations
-         * @description Officers see every declaration (the review queue is `status=submitted`); members see
-         *     their own enterprise's.
-         */
-        get: operations["list_declarations_api_industry_declarations_get"];
-        put?: never;
-        /**
-         * Create Declaration
-         * @description Start the caller's enterprise's declaration for a year, as a draft; one per year.
-         */
-        post: operations["create_declaration_api_industry_declarations_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/industry/declarations/{declaration_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get Declaration
-         * @description One declaration; another enterprise's answers 404.
-         */
-        get: operations["get_declaration_api_industry_declarations__declaration_id__get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /**
-         * Update Declaration
-         * @description Change a draft or returned declaration of the caller's enterprise.
-         */
-        patch: operations["update_declaration_api_industry_declarations__declaration_id__patch"];
-        trace?: never;
-    };
-    "/api/industry/declarations/{declaration_id}/submit": {
+    "/api/industry/support/requests/{request_id}/accept": {
         parameters: {
             query?: never;
             header?: never;
@@ -619,17 +578,17 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Submit Declaration
-         * @description Send a draft or returned declaration to the officers.
+         * Accept Request
+         * @description Accept a submitted request, optionally assigning an officer (officers).
          */
-        post: operations["submit_declaration_api_industry_declarations__declaration_id__submit_post"];
+        post: operations["accept_request_api_industry_support_requests__request_id__accept_post"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/industry/declarations/{declaration_id}/confirm": {
+    "/api/industry/support/requests/{request_id}/assign": {
         parameters: {
             query?: never;
             header?: never;
@@ -639,17 +598,17 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Confirm Declaration
-         * @description Confirm a submitted declaration (officers); its figures count toward targets.
+         * Assign Request
+         * @description Assign an open request to an officer (officers).
          */
-        post: operations["confirm_declaration_api_industry_declarations__declaration_id__confirm_post"];
+        post: operations["assign_request_api_industry_support_requests__request_id__assign_post"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/industry/declarations/{declaration_id}/return": {
+    "/api/industry/support/requests/{request_id}/start": {
         parameters: {
             query?: never;
             header?: never;
@@ -659,17 +618,77 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Return Declaration
-         * @description Return a submitted declaration with a reason the enterprise sees (officers).
+         * Start Request
+         * @description Start work on an accepted request (officers).
          */
-        post: operations["return_declaration_api_industry_declarations__declaration_id__return_post"];
+        post: operations["start_request_api_industry_support_requests__request_id__start_post"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/industry/targets/metrics": {
+    "/api/industry/support/requests/{request_id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve Request
+         * @description Close a request in progress as resolved (officers).
+         */
+        post: operations["resolve_request_api_industry_support_requests__request_id__resolve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/support/requests/{request_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject Request
+         * @description Reject an open request, saying why (officers).
+         */
+        post: operations["reject_request_api_industry_support_requests__request_id__reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/support/requests/{request_id}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rate Request
+         * @description Rate a resolved request 1–5 (the person who filed it, once).
+         */
+        post: operations["rate_request_api_industry_support_requests__request_id__rating_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/support/requests/{request_id}/comments": {
         parameters: {
             query?: never;
             header?: never;
@@ -677,10 +696,58 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Metrics
-         * @description The computable metrics a target may measure, with their units.
+         * List Comments
+         * @description The conversation on a request, oldest first.
          */
-        get: operations["list_metrics_api_industry_targets_metrics_get"];
+        get: operations["list_comments_api_industry_support_requests__request_id__comments_get"];
+        put?: never;
+        /**
+         * Add Comment
+         * @description Add a comment (the enterprise's members and officers).
+         */
+        post: operations["add_comment_api_industry_support_requests__request_id__comments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/support/requests/{request_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Attachments
+         * @description Files attached to a request.
+         */
+        get: operations["list_attachments_api_industry_support_requests__request_id__attachments_get"];
+        put?: never;
+        /**
+         * Add Attachment
+         * @description Attach a file; its type is told by its content, its size is limited.
+         */
+        post: operations["add_attachment_api_industry_support_requests__request_id__attachments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/support/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Attachment
+         * @description Download an attachment (the enterprise's members and officers).
+         */
+        get: operations["download_attachment_api_industry_support_attachments__attachment_id__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -689,7 +756,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/industry/targets": {
+    "/api/industry/support/officers": {
         parameters: {
             query?: never;
             header?: never;
@@ -697,48 +764,19 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Targets
-         * @description Every plan target with its current value, gap, percent and quarterly trend, by
-         *     deadline. Stable for dashboards; all targets fit one page.
+         * List Officers
+         * @description Officers requests can be assigned to (officers).
          */
-        get: operations["list_targets_api_industry_targets_get"];
-        put?: never;
-        /**
-         * Create Target
-         * @description Add a target for a later plan (officers).
-         */
-        post: operations["create_target_api_industry_targets_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/industry/targets/{target_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get Target
-         * @description One target with its progress.
-         */
-        get: operations["get_target_api_industry_targets__target_id__get"];
+        get: operations["list_officers_api_industry_support_officers_get"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /**
-         * Update Target
-         * @description Change a target's names, value or dates (officers); the metric stays.
-         */
-        patch: operations["update_target_api_industry_targets__target_id__patch"];
+        patch?: never;
         trace?: never;
     };
-    "/api/industry/spaces": {
+    "/api/industry/support/stats": {
         parameters: {
             query?: never;
             header?: never;
@@ -746,23 +784,99 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Spaces
-         * @description Industrial space put in service for the industry.
+         * Support Stats
+         * @description Requests per month and quarter, open, overdue, days to resolve, satisfaction.
          */
-        get: operations["list_spaces_api_industry_spaces_get"];
+        get: operations["support_stats_api_industry_support_stats_get"];
         put?: never;
-        /**
-         * Create Space
-         * @description Record industrial space (officers).
-         */
-        post: operations["create_space_api_industry_spaces_post"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/industry/spaces/{space_id}": {
+    "/api/industry/taskforces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Taskforces
+         * @description The task forces with their members and progress.
+         */
+        get: operations["list_taskforces_api_industry_taskforces_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/taskforces/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Progress
+         * @description Per task force: tasks total, done, late, and mean progress (for the dashboard).
+         */
+        get: operations["progress_api_industry_taskforces_progress_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/taskforces/{taskforce_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Taskforce
+         * @description One task force.
+         */
+        get: operations["get_taskforce_api_industry_taskforces__taskforce_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/taskforces/{taskforce_id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Member
+         * @description Add a member to a task force, or change whether they lead it (officers).
+         */
+        put: operations["set_member_api_industry_taskforces__taskforce_id__members_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/taskforces/{taskforce_id}/members/{user_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -773,20 +887,16 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Delete Space
-         * @description Remove a space recorded by mistake (officers).
+         * Remove Member
+         * @description Take a member off a task force (officers).
          */
-        delete: operations["delete_space_api_industry_spaces__space_id__delete"];
+        delete: operations["remove_member_api_industry_taskforces__taskforce_id__members__user_id__delete"];
         options?: never;
         head?: never;
-        /**
-         * Update Space
-         * @description Correct an industrial space record (officers).
-         */
-        patch: operations["update_space_api_industry_spaces__space_id__patch"];
+        patch?: never;
         trace?: never;
     };
-    "/api/industry/scenarios": {
+    "/api/industry/taskforces/{taskforce_id}/tasks": {
         parameters: {
             query?: never;
             header?: never;
@@ -794,23 +904,44 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Scenarios
-         * @description Typical application scenario projects, with their milestones.
+         * List Tasks
+         * @description A task force's tasks, by deadline.
          */
-        get: operations["list_scenarios_api_industry_scenarios_get"];
+        get: operations["list_tasks_api_industry_taskforces__taskforce_id__tasks_get"];
         put?: never;
         /**
-         * Create Scenario
-         * @description Register a project: a member's belongs to their enterprise; officers name the owner.
+         * Create Task
+         * @description Add a task (the task force's lead, or officers).
          */
-        post: operations["create_scenario_api_industry_scenarios_post"];
+        post: operations["create_task_api_industry_taskforces__taskforce_id__tasks_post"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/industry/scenarios/{project_id}": {
+    "/api/industry/taskforces/tasks/{task_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Task
+         * @description Update a task's progress, status, owner or deadline (its task force's members, or
+         *     officers).
+         */
+        patch: operations["update_task_api_industry_taskforces_tasks__task_id__patch"];
+        trace?: never;
+    };
+    "/api/industry/taskforces/tasks/{task_id}/evidence": {
         parameters: {
             query?: never;
             header?: never;
@@ -818,20 +949,140 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Scenario
-         * @description One scenario project.
+         * List Evidence
+         * @description The evidence of a task's progress.
          */
-        get: operations["get_scenario_api_industry_scenarios__project_id__get"];
+        get: operations["list_evidence_api_industry_taskforces_tasks__task_id__evidence_get"];
+        put?: never;
+        /**
+         * Add Evidence
+         * @description Add a note or a link as evidence.
+         */
+        post: operations["add_evidence_api_industry_taskforces_tasks__task_id__evidence_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/taskforces/tasks/{task_id}/evidence/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Evidence File
+         * @description Attach a file as evidence; its type is told by its content, its size is limited.
+         */
+        post: operations["add_evidence_file_api_industry_taskforces_tasks__task_id__evidence_file_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/taskforces/evidence/{evidence_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Evidence
+         * @description Download a file of evidence (the task force's members and officers).
+         */
+        get: operations["download_evidence_api_industry_taskforces_evidence__evidence_id__file_get"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
         /**
-         * Update Scenario
-         * @description Change a project (its owner enterprise's members, or officers); 403 otherwise.
+         * List Notifications
+         * @description The caller's notifications, newest first.
          */
-        patch: operations["update_scenario_api_industry_scenarios__project_id__patch"];
+        get: operations["list_notifications_api_notifications_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unread Count
+         * @description How many of the caller's notifications are unread (for the bell).
+         */
+        get: operations["unread_count_api_notifications_unread_count_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark All Read
+         * @description Mark every notification of the caller read.
+         */
+        post: operations["mark_all_read_api_notifications_read_all_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/{notification_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark Read
+         * @description Mark one of the caller's notifications read.
+         */
+        post: operations["mark_read_api_notifications__notification_id__read_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/ledger/checkpoint": {
@@ -994,351 +1245,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/ngsi-ld/v1/entities": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Query Entities */
-        get: operations["query_entities_ngsi_ld_v1_entities_get"];
-        put?: never;
-        /** Create Entity */
-        post: operations["create_entity_ngsi_ld_v1_entities_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/ngsi-ld/v1/entities/{entity_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Retrieve Entity */
-        get: operations["retrieve_entity_ngsi_ld_v1_entities__entity_id__get"];
-        /** Replace Entity */
-        put: operations["replace_entity_ngsi_ld_v1_entities__entity_id__put"];
-        post?: never;
-        /** Delete Entity */
-        delete: operations["delete_entity_ngsi_ld_v1_entities__entity_id__delete"];
-        options?: never;
-        head?: never;
-        /** Merge Entity */
-        patch: operations["merge_entity_ngsi_ld_v1_entities__entity_id__patch"];
-        trace?: never;
-    };
-    "/ngsi-ld/v1/entities/{entity_id}/attrs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Append Attributes */
-        post: operations["append_attributes_ngsi_ld_v1_entities__entity_id__attrs_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Update Attributes */
-        patch: operations["update_attributes_ngsi_ld_v1_entities__entity_id__attrs_patch"];
-        trace?: never;
-    };
-    "/ngsi-ld/v1/entities/{entity_id}/attrs/{attr_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /** Replace Attribute */
-        put: operations["replace_attribute_ngsi_ld_v1_entities__entity_id__attrs__attr_id__put"];
-        post?: never;
-        /** Delete Attribute */
-        delete: operations["delete_attribute_ngsi_ld_v1_entities__entity_id__attrs__attr_id__delete"];
-        options?: never;
-        head?: never;
-        /** Partial Attribute Update */
-        patch: operations["partial_attribute_update_ngsi_ld_v1_entities__entity_id__attrs__attr_id__patch"];
-        trace?: never;
-    };
-    "/ngsi-ld/v1/types": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List Types */
-        get: operations["list_types_ngsi_ld_v1_types_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/ngsi-ld/v1/attributes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List Attributes */
-        get: operations["list_attributes_ngsi_ld_v1_attributes_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/ngsi-ld/v1/entityOperations/create": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Batch Create */
-        post: operations["batch_create_ngsi_ld_v1_entityOperations_create_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/ngsi-ld/v1/entityOperations/upsert": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Batch Upsert
-         * @description options=replace (default) replaces existing entities; options=update merges into them.
-         */
-        post: operations["batch_upsert_ngsi_ld_v1_entityOperations_upsert_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/ngsi-ld/v1/entityOperations/update": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Batch Update */
-        post: operations["batch_update_ngsi_ld_v1_entityOperations_update_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/ngsi-ld/v1/entityOperations/merge": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Batch Merge */
-        post: operations["batch_merge_ngsi_ld_v1_entityOperations_merge_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/ngsi-ld/v1/entityOperations/delete": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Batch Delete */
-        post: operations["batch_delete_ngsi_ld_v1_entityOperations_delete_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/ngsi-ld/v1/entityOperations/query": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Batch Query
-         * @description The query of GET /entities sent as a Query data type body (clause 5.2.23).
-         */
-        post: operations["batch_query_ngsi_ld_v1_entityOperations_query_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/ngsi-ld/v1/temporal/entities": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Query Temporal */
-        get: operations["query_temporal_ngsi_ld_v1_temporal_entities_get"];
-        put?: never;
-        /** Create Temporal */
-        post: operations["create_temporal_ngsi_ld_v1_temporal_entities_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/ngsi-ld/v1/temporal/entities/{entity_id}/attrs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Append Temporal */
-        post: operations["append_temporal_ngsi_ld_v1_temporal_entities__entity_id__attrs_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/ngsi-ld/v1/temporal/entities/{entity_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Retrieve Temporal */
-        get: operations["retrieve_temporal_ngsi_ld_v1_temporal_entities__entity_id__get"];
-        put?: never;
-        post?: never;
-        /** Delete Temporal */
-        delete: operations["delete_temporal_ngsi_ld_v1_temporal_entities__entity_id__delete"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/ngsi-ld/v1/temporal/entities/{entity_id}/attrs/{attr_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Delete Temporal Attribute */
-        delete: operations["delete_temporal_attribute_ngsi_ld_v1_temporal_entities__entity_id__attrs__attr_id__delete"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/ngsi-ld/v1/temporal/entities/{entity_id}/attrs/{attr_id}/{instance_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Delete Temporal Instance */
-        delete: operations["delete_temporal_instance_ngsi_ld_v1_temporal_entities__entity_id__attrs__attr_id___instance_id__delete"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/ngsi-ld/v1/subscriptions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List Subscriptions */
-        get: operations["list_subscriptions_ngsi_ld_v1_subscriptions_get"];
-        put?: never;
-        /** Create Subscription */
-        post: operations["create_subscription_ngsi_ld_v1_subscriptions_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/ngsi-ld/v1/subscriptions/{subscription_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Retrieve Subscription */
-        get: operations["retrieve_subscription_ngsi_ld_v1_subscriptions__subscription_id__get"];
-        put?: never;
-        post?: never;
-        /** Delete Subscription */
-        delete: operations["delete_subscription_ngsi_ld_v1_subscriptions__subscription_id__delete"];
-        options?: never;
-        head?: never;
-        /** Update Subscription */
-        patch: operations["update_subscription_ngsi_ld_v1_subscriptions__subscription_id__patch"];
-        trace?: never;
-    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AcceptIn */
+        AcceptIn: {
+            /**
+             * Assignee Id
+             * @description Officer to handle it (optional).
+             */
+            assignee_id?: number | null;
+        };
+        /** AssignIn */
+        AssignIn: {
+            /** Assignee Id */
+            assignee_id: number;
+        };
+        /** AttachmentOut */
+        AttachmentOut: {
+            /** Id */
+            id: number;
+            /** Request Id */
+            request_id: number;
+            /** Uploader Name */
+            uploader_name: string;
+            /** Filename */
+            filename: string;
+            /** Content Type */
+            content_type: string;
+            /** Size */
+            size: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
         /** AuditOut */
         AuditOut: {
             /** Id */
@@ -1371,41 +1314,26 @@ export interface components {
             /** Ip */
             ip: string | null;
         };
-        /** ChainPositionIn */
-        ChainPositionIn: {
+        /** Body_add_attachment_api_industry_support_requests__request_id__attachments_post */
+        Body_add_attachment_api_industry_support_requests__request_id__attachments_post: {
             /**
-             * Segment
-             * @enum {string}
+             * File
+             * @description PDF, PNG, JPEG, DOCX, XLSX or plain text.
              */
-            segment: "hardware" | "software" | "content" | "application";
-            /**
-             * Sub Segment
-             * @example optics
-             */
-            sub_segment: string;
+            file: string;
         };
-        /** ChainPositionOut */
-        ChainPositionOut: {
-            /** Key */
-            key: string;
-            /** Zh */
-            zh: string;
-            /** En */
-            en: string;
-        };
-        /** ChainSegmentOut */
-        ChainSegmentOut: {
+        /** Body_add_evidence_file_api_industry_taskforces_tasks__task_id__evidence_file_post */
+        Body_add_evidence_file_api_industry_taskforces_tasks__task_id__evidence_file_post: {
             /**
-             * Key
-             * @enum {string}
+             * File
+             * @description PDF, PNG, JPEG, DOCX, XLSX or plain text.
              */
-            key: "hardware" | "software" | "content" | "application";
-            /** Zh */
-            zh: string;
-            /** En */
-            en: string;
-            /** Positions */
-            positions: components["schemas"]["ChainPositionOut"][];
+            file: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
         };
         /** CheckpointOut */
         CheckpointOut: {
@@ -1436,6 +1364,27 @@ export interface components {
             /** Name En */
             name_en: string;
         };
+        /** CommentIn */
+        CommentIn: {
+            /** Body */
+            body: string;
+        };
+        /** CommentOut */
+        CommentOut: {
+            /** Id */
+            id: number;
+            /** Author Name */
+            author_name: string;
+            /** From Officer */
+            from_officer: boolean;
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
         /** ConsistencyProofOut */
         ConsistencyProofOut: {
             /** First */
@@ -1447,108 +1396,6 @@ export interface components {
              * @description RFC 9162 consistency proof, standard base64 (RFC 4648 §4).
              */
             hashes: string[];
-        };
-        /**
-         * DeclarationIn
-         * @example {
-         *       "headcount": 262,
-         *       "patents": 48,
-         *       "rd_spending": 31500000,
-         *       "revenue": 268000000,
-         *       "software_copyrights": 12,
-         *       "trademarks": 6,
-         *       "year": 2025
-         *     }
-         */
-        DeclarationIn: {
-            /**
-             * Revenue
-             * @description Yuan, integer.
-             */
-            revenue: number;
-            /**
-             * Rd Spending
-             * @description Yuan, integer.
-             */
-            rd_spending: number;
-            /** Headcount */
-            headcount: number;
-            /** Patents */
-            patents: number;
-            /** Software Copyrights */
-            software_copyrights: number;
-            /** Trademarks */
-            trademarks: number;
-            /** Year */
-            year: number;
-            /**
-             * Enterprise Id
-             * @description Needed only by members of several enterprises.
-             */
-            enterprise_id?: number | null;
-        };
-        /** DeclarationOut */
-        DeclarationOut: {
-            /**
-             * Revenue
-             * @description Yuan, integer.
-             */
-            revenue: number;
-            /**
-             * Rd Spending
-             * @description Yuan, integer.
-             */
-            rd_spending: number;
-            /** Headcount */
-            headcount: number;
-            /** Patents */
-            patents: number;
-            /** Software Copyrights */
-            software_copyrights: number;
-            /** Trademarks */
-            trademarks: number;
-            /** Id */
-            id: number;
-            /** Enterprise Id */
-            enterprise_id: number;
-            /**
-             * Enterprise Name
-             * @default
-             */
-            enterprise_name: string;
-            /** Year */
-            year: number;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "draft" | "submitted" | "returned" | "confirmed";
-            /** Return Reason */
-            return_reason: string | null;
-            /** Submitted At */
-            submitted_at: string | null;
-            /** Reviewed At */
-            reviewed_at: string | null;
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-        };
-        /** DeclarationPatch */
-        DeclarationPatch: {
-            /** Revenue */
-            revenue?: number | null;
-            /** Rd Spending */
-            rd_spending?: number | null;
-            /** Headcount */
-            headcount?: number | null;
-            /** Patents */
-            patents?: number | null;
-            /** Software Copyrights */
-            software_copyrights?: number | null;
-            /** Trademarks */
-            trademarks?: number | null;
         };
         /** EnterpriseOut */
         EnterpriseOut: {
@@ -1579,12 +1426,6 @@ export interface components {
             employees: number | null;
             /** Is Demo */
             is_demo: boolean;
-            /**
-             * Labels
-             * @description Labels held now.
-             * @default []
-             */
-            labels: ("specialized" | "leading" | "chain-leader")[];
         };
         /** EntryOut */
         EntryOut: {
@@ -1628,6 +1469,53 @@ export interface components {
          */
         ErrorResponse: {
             error: components["schemas"]["ErrorBody"];
+        };
+        /** EvidenceIn */
+        EvidenceIn: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "note" | "link";
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Url
+             * @description For a link.
+             */
+            url?: string | null;
+        };
+        /** EvidenceOut */
+        EvidenceOut: {
+            /** Id */
+            id: number;
+            /** Task Id */
+            task_id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "note" | "link" | "file";
+            /** Note */
+            note: string;
+            /** Url */
+            url: string | null;
+            /** Filename */
+            filename: string | null;
+            /** Content Type */
+            content_type: string | null;
+            /** Size */
+            size: number | null;
+            /** Author Name */
+            author_name: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /** FieldErrorOut */
         FieldErrorOut: {
@@ -1676,77 +1564,6 @@ export interface components {
              */
             hashes: string[];
         };
-        /**
-         * LabelGrantIn
-         * @example {
-         *       "enterprise_id": 1,
-         *       "granted_on": "2024-08-16",
-         *       "kind": "specialized",
-         *       "source": "苏州市工信局 2024 年第二批"
-         *     }
-         */
-        LabelGrantIn: {
-            /** Enterprise Id */
-            enterprise_id: number;
-            /**
-             * Kind
-             * @enum {string}
-             */
-            kind: "specialized" | "leading" | "chain-leader";
-            /**
-             * Granted On
-             * Format: date
-             */
-            granted_on: string;
-            /**
-             * Source
-             * @description Granting body and batch.
-             */
-            source: string;
-        };
-        /** LabelOut */
-        LabelOut: {
-            /** Id */
-            id: number;
-            /** Enterprise Id */
-            enterprise_id: number;
-            /**
-             * Enterprise Name
-             * @default
-             */
-            enterprise_name: string;
-            /**
-             * Kind
-             * @enum {string}
-             */
-            kind: "specialized" | "leading" | "chain-leader";
-            /**
-             * Granted On
-             * Format: date
-             */
-            granted_on: string;
-            /** Source */
-            source: string;
-            /** Revoked On */
-            revoked_on: string | null;
-            /** Revoked Reason */
-            revoked_reason: string | null;
-            /**
-             * Active
-             * @default true
-             */
-            active: boolean;
-        };
-        /** LabelRevokeIn */
-        LabelRevokeIn: {
-            /**
-             * Revoked On
-             * Format: date
-             */
-            revoked_on: string;
-            /** Reason */
-            reason: string;
-        };
         /** LoginIn */
         LoginIn: {
             /**
@@ -1760,6 +1577,30 @@ export interface components {
              */
             password: string;
         };
+        /** MarkedOut */
+        MarkedOut: {
+            /** Marked */
+            marked: number;
+        };
+        /** MemberIn */
+        MemberIn: {
+            /** User Id */
+            user_id: number;
+            /**
+             * Is Lead
+             * @default false
+             */
+            is_lead: boolean;
+        };
+        /** MemberOut */
+        MemberOut: {
+            /** User Id */
+            user_id: number;
+            /** Display Name */
+            display_name: string;
+            /** Is Lead */
+            is_lead: boolean;
+        };
         /** MetaOut */
         MetaOut: {
             /** Version */
@@ -1767,53 +1608,6 @@ export interface components {
             city: components["schemas"]["CityOut"];
             /** Dev Mode */
             dev_mode: boolean;
-        };
-        /** MetricOut */
-        MetricOut: {
-            /**
-             * Key
-             * @enum {string}
-             */
-            key: "industry_revenue" | "rd_spending" | "scenario_projects_completed" | "leading_enterprises" | "specialized_smes" | "chain_leader_enterprises" | "industrial_space_area";
-            /** Zh */
-            zh: string;
-            /** En */
-            en: string;
-            /**
-             * Unit
-             * @enum {string}
-             */
-            unit: "yuan" | "projects" | "enterprises" | "m2";
-            /** Description Zh */
-            description_zh: string;
-            /** Description En */
-            description_en: string;
-        };
-        /** MilestoneIn */
-        MilestoneIn: {
-            /** Title */
-            title: string;
-            /**
-             * Due On
-             * Format: date
-             */
-            due_on: string;
-            /** Done On */
-            done_on?: string | null;
-        };
-        /** MilestoneOut */
-        MilestoneOut: {
-            /** Title */
-            title: string;
-            /**
-             * Due On
-             * Format: date
-             */
-            due_on: string;
-            /** Done On */
-            done_on?: string | null;
-            /** Id */
-            id: number;
         };
         /** NewTokenOut */
         NewTokenOut: {
@@ -1840,6 +1634,38 @@ export interface components {
              */
             token: string;
         };
+        /** NotificationOut */
+        NotificationOut: {
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @example support.request_resolved
+             */
+            kind: string;
+            /**
+             * Title Zh
+             * @example 您的服务申请已办结
+             */
+            title_zh: string;
+            /**
+             * Title En
+             * @example Your service request was resolved
+             */
+            title_en: string;
+            /**
+             * Link
+             * @example /support/requests/3
+             */
+            link: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Read At */
+            read_at: string | null;
+        };
         /** PageOut[AuditOut] */
         PageOut_AuditOut_: {
             /** Items */
@@ -1862,17 +1688,6 @@ export interface components {
             /** Size */
             size: number;
         };
-        /** PageOut[DeclarationOut] */
-        PageOut_DeclarationOut_: {
-            /** Items */
-            items: components["schemas"]["DeclarationOut"][];
-            /** Total */
-            total: number;
-            /** Page */
-            page: number;
-            /** Size */
-            size: number;
-        };
         /** PageOut[EnterpriseOut] */
         PageOut_EnterpriseOut_: {
             /** Items */
@@ -1884,10 +1699,10 @@ export interface components {
             /** Size */
             size: number;
         };
-        /** PageOut[LabelOut] */
-        PageOut_LabelOut_: {
+        /** PageOut[NotificationOut] */
+        PageOut_NotificationOut_: {
             /** Items */
-            items: components["schemas"]["LabelOut"][];
+            items: components["schemas"]["NotificationOut"][];
             /** Total */
             total: number;
             /** Page */
@@ -1895,10 +1710,10 @@ export interface components {
             /** Size */
             size: number;
         };
-        /** PageOut[ScenarioOut] */
-        PageOut_ScenarioOut_: {
+        /** PageOut[RequestOut] */
+        PageOut_RequestOut_: {
             /** Items */
-            items: components["schemas"]["ScenarioOut"][];
+            items: components["schemas"]["RequestOut"][];
             /** Total */
             total: number;
             /** Page */
@@ -1906,10 +1721,10 @@ export interface components {
             /** Size */
             size: number;
         };
-        /** PageOut[SpaceOut] */
-        PageOut_SpaceOut_: {
+        /** PageOut[ServiceOut] */
+        PageOut_ServiceOut_: {
             /** Items */
-            items: components["schemas"]["SpaceOut"][];
+            items: components["schemas"]["ServiceOut"][];
             /** Total */
             total: number;
             /** Page */
@@ -1917,10 +1732,21 @@ export interface components {
             /** Size */
             size: number;
         };
-        /** PageOut[TargetProgressOut] */
-        PageOut_TargetProgressOut_: {
+        /** PageOut[TaskForceOut] */
+        PageOut_TaskForceOut_: {
             /** Items */
-            items: components["schemas"]["TargetProgressOut"][];
+            items: components["schemas"]["TaskForceOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** PageOut[TaskOut] */
+        PageOut_TaskOut_: {
+            /** Items */
+            items: components["schemas"]["TaskOut"][];
             /** Total */
             total: number;
             /** Page */
@@ -1956,6 +1782,26 @@ export interface components {
             current_password: string;
             /** New Password */
             new_password: string;
+        };
+        /** PeriodCount */
+        PeriodCount: {
+            /**
+             * Period
+             * @example 2026-03
+             * @example 2026-Q1
+             */
+            period: string;
+            /** Submitted */
+            submitted: number;
+            /** Resolved */
+            resolved: number;
+        };
+        /** PersonOut */
+        PersonOut: {
+            /** Id */
+            id: number;
+            /** Display Name */
+            display_name: string;
         };
         /** PlaceOut */
         PlaceOut: {
@@ -1997,6 +1843,84 @@ export interface components {
             phone?: string | null;
             /** Locale */
             locale?: ("zh-CN" | "en") | null;
+        };
+        /**
+         * ProgressOut
+         * @description One task force's progress, as the dashboard shows it.
+         */
+        ProgressOut: {
+            /** Taskforce Id */
+            taskforce_id: number;
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string;
+            /** Tasks */
+            tasks: number;
+            /** Done */
+            done: number;
+            /**
+             * Late
+             * @description Deadline passed and not done.
+             */
+            late: number;
+            /**
+             * Mean Progress
+             * @description Mean progress % of its tasks (0 when none).
+             */
+            mean_progress: number;
+        };
+        /** ProviderIn */
+        ProviderIn: {
+            /**
+             * Name
+             * @example 示例·昆山科创技术转移中心
+             */
+            name: string;
+            /**
+             * Contact
+             * @default
+             * @example 0512-5000 0001
+             */
+            contact: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+        };
+        /** ProviderOut */
+        ProviderOut: {
+            /**
+             * Name
+             * @example 示例·昆山科创技术转移中心
+             */
+            name: string;
+            /**
+             * Contact
+             * @default
+             * @example 0512-5000 0001
+             */
+            contact: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Id */
+            id: number;
+        };
+        /** RatingIn */
+        RatingIn: {
+            /** Score */
+            score: number;
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
         };
         /** ReadyOut */
         ReadyOut: {
@@ -2049,21 +1973,101 @@ export interface components {
              */
             role: "visitor" | "creator";
         };
-        /** RejectIn */
-        RejectIn: {
+        /** RequestIn */
+        RequestIn: {
+            /** Service Id */
+            service_id: number;
             /**
-             * Reason
-             * @example 姓名与证件不符
+             * Title
+             * @example 申请高新技术企业认定辅导
              */
-            reason: string;
+            title: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Enterprise Id
+             * @description For members of several enterprises; default: the caller's one.
+             */
+            enterprise_id?: number | null;
         };
-        /** ReturnIn */
-        ReturnIn: {
+        /** RequestOut */
+        RequestOut: {
+            /** Id */
+            id: number;
+            /** Service Id */
+            service_id: number;
+            /** Service Name */
+            service_name: string;
+            /** Service Name En */
+            service_name_en: string;
             /**
-             * Reason
-             * @description Shown to the enterprise.
+             * Category
+             * @enum {string}
              */
-            reason: string;
+            category: "technology" | "finance" | "legal" | "ip" | "talent" | "space";
+            /** Enterprise Id */
+            enterprise_id: number;
+            /** Enterprise Name */
+            enterprise_name: string;
+            requester: components["schemas"]["PersonOut"] | null;
+            assignee: components["schemas"]["PersonOut"] | null;
+            /** Title */
+            title: string;
+            /** Description */
+            description: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "submitted" | "accepted" | "in_progress" | "resolved" | "rejected";
+            /** Reject Reason */
+            reject_reason: string | null;
+            /** Resolution */
+            resolution: string | null;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /**
+             * Overdue
+             * @description Still open after its due date (computed now).
+             */
+            overdue: boolean;
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /** Accepted At */
+            accepted_at: string | null;
+            /** Started At */
+            started_at: string | null;
+            /** Resolved At */
+            resolved_at: string | null;
+            /** Rejected At */
+            rejected_at: string | null;
+            /** Rating */
+            rating: number | null;
+            /** Rating Comment */
+            rating_comment: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** ResolveIn */
+        ResolveIn: {
+            /**
+             * Resolution
+             * @default
+             * @example 已完成对接，合作协议已签署。
+             */
+            resolution: string;
         };
         /**
          * Role
@@ -2071,223 +2075,97 @@ export interface components {
          */
         Role: "admin" | "officer" | "enterprise" | "creator" | "visitor";
         /**
-         * ScenarioIn
-         * @example {
-         *       "field": "culture-tourism",
-         *       "link_path": "/spaces/zhouzhuang-night",
-         *       "milestones": [
-         *         {
-         *           "done_on": "2025-04-28",
-         *           "due_on": "2025-04-30",
-         *           "title": "方案评审"
-         *         }
-         *       ],
-         *       "name": "周庄古镇沉浸式夜游",
-         *       "started_on": "2025-03-01",
-         *       "status": "in_progress"
-         *     }
+         * Scope
+         * @description What a bearer token may do; a browser session holds every scope of its user's roles.
+         * @enum {string}
          */
-        ScenarioIn: {
-            /** Name */
+        Scope: "read" | "write" | "review" | "admin";
+        /** ServiceIn */
+        ServiceIn: {
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "technology" | "finance" | "legal" | "ip" | "talent" | "space";
+            /**
+             * Name
+             * @example 技术成果转化对接
+             */
             name: string;
             /**
              * Name En
              * @default
+             * @example Technology transfer matching
              */
             name_en: string;
-            /**
-             * Field
-             * @enum {string}
-             */
-            field: "industry" | "culture-tourism" | "smart-city" | "education-health" | "commerce";
-            /**
-             * Owner Enterprise Id
-             * @description Officers name the owner; a member's project is their enterprise's.
-             */
-            owner_enterprise_id?: number | null;
             /**
              * Description
              * @default
              */
             description: string;
             /**
-             * Status
-             * @default planned
-             * @enum {string}
-             */
-            status: "planned" | "in_progress" | "completed" | "suspended";
-            /** Started On */
-            started_on?: string | null;
-            /**
-             * Completed On
-             * @description Defaults to today when completed.
-             */
-            completed_on?: string | null;
-            /**
-             * Link Path
-             * @description Platform path of the space or twin view showing it.
+             * Description En
              * @default
              */
-            link_path: string;
+            description_en: string;
             /**
-             * Milestones
-             * @default []
+             * Sla Days
+             * @description Days promised to resolve a request.
+             * @default 10
              */
-            milestones: components["schemas"]["MilestoneIn"][];
+            sla_days: number;
+            /** Providers */
+            providers?: components["schemas"]["ProviderIn"][];
         };
-        /** ScenarioOut */
-        ScenarioOut: {
+        /** ServiceOut */
+        ServiceOut: {
             /** Id */
             id: number;
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "technology" | "finance" | "legal" | "ip" | "talent" | "space";
             /** Name */
             name: string;
             /** Name En */
             name_en: string;
-            /**
-             * Field
-             * @enum {string}
-             */
-            field: "industry" | "culture-tourism" | "smart-city" | "education-health" | "commerce";
-            /** Owner Enterprise Id */
-            owner_enterprise_id: number;
-            /**
-             * Owner Name
-             * @default
-             */
-            owner_name: string;
             /** Description */
             description: string;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "planned" | "in_progress" | "completed" | "suspended";
-            /** Started On */
-            started_on: string | null;
-            /** Completed On */
-            completed_on: string | null;
-            /** Link Path */
-            link_path: string;
-            /**
-             * Milestones
-             * @default []
-             */
-            milestones: components["schemas"]["MilestoneOut"][];
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
+            /** Description En */
+            description_en: string;
+            /** Sla Days */
+            sla_days: number;
+            /** Is Active */
+            is_active: boolean;
+            /** Providers */
+            providers: components["schemas"]["ProviderOut"][];
         };
-        /** ScenarioPatch */
-        ScenarioPatch: {
+        /** ServiceUpdate */
+        ServiceUpdate: {
+            /** Category */
+            category?: ("technology" | "finance" | "legal" | "ip" | "talent" | "space") | null;
             /** Name */
             name?: string | null;
             /** Name En */
             name_en?: string | null;
-            /** Field */
-            field?: ("industry" | "culture-tourism" | "smart-city" | "education-health" | "commerce") | null;
-            /** Owner Enterprise Id */
-            owner_enterprise_id?: number | null;
             /** Description */
             description?: string | null;
-            /** Status */
-            status?: ("planned" | "in_progress" | "completed" | "suspended") | null;
-            /** Started On */
-            started_on?: string | null;
-            /** Completed On */
-            completed_on?: string | null;
-            /** Link Path */
-            link_path?: string | null;
+            /** Description En */
+            description_en?: string | null;
+            /** Sla Days */
+            sla_days?: number | null;
+            /** Is Active */
+            is_active?: boolean | null;
             /**
-             * Milestones
-             * @description When given, replaces the whole list.
+             * Providers
+             * @description When given, replaces the service's providers.
              */
-            milestones?: components["schemas"]["MilestoneIn"][] | null;
+            providers?: components["schemas"]["ProviderIn"][] | null;
         };
-        /**
-         * Scope
-         * @description What a bearer token may do; a browser session holds every scope of its user's roles.
-         * @enum {string}
-         */
-        Scope: "read" | "write" | "review" | "admin";
         /** SessionUserOut */
         SessionUserOut: {
             user: components["schemas"]["UserOut"];
-        };
-        /**
-         * SpaceIn
-         * @example {
-         *       "area_m2": 68000,
-         *       "in_service_on": "2023-06-30",
-         *       "park_name": "昆山元宇宙产业园（一期）",
-         *       "town": "花桥镇"
-         *     }
-         */
-        SpaceIn: {
-            /** Park Name */
-            park_name: string;
-            /** Town */
-            town: string;
-            /** Area M2 */
-            area_m2: number;
-            /**
-             * In Service On
-             * Format: date
-             */
-            in_service_on: string;
-            /**
-             * Note
-             * @default
-             */
-            note: string;
-        };
-        /**
-         * SpaceOut
-         * @example {
-         *       "area_m2": 68000,
-         *       "in_service_on": "2023-06-30",
-         *       "park_name": "昆山元宇宙产业园（一期）",
-         *       "town": "花桥镇"
-         *     }
-         */
-        SpaceOut: {
-            /** Park Name */
-            park_name: string;
-            /** Town */
-            town: string;
-            /** Area M2 */
-            area_m2: number;
-            /**
-             * In Service On
-             * Format: date
-             */
-            in_service_on: string;
-            /**
-             * Note
-             * @default
-             */
-            note: string;
-            /** Id */
-            id: number;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-        };
-        /** SpacePatch */
-        SpacePatch: {
-            /** Park Name */
-            park_name?: string | null;
-            /** Town */
-            town?: string | null;
-            /** Area M2 */
-            area_m2?: number | null;
-            /** In Service On */
-            in_service_on?: string | null;
-            /** Note */
-            note?: string | null;
         };
         /** SummaryOut */
         SummaryOut: {
@@ -2299,6 +2177,35 @@ export interface components {
             enterprises: number;
             /** Places */
             places: number;
+        };
+        /** SupportStatsOut */
+        SupportStatsOut: {
+            /** By Month */
+            by_month: components["schemas"]["PeriodCount"][];
+            /** By Quarter */
+            by_quarter: components["schemas"]["PeriodCount"][];
+            /** Total */
+            total: number;
+            /** Open */
+            open: number;
+            /** Overdue */
+            overdue: number;
+            /** Resolved */
+            resolved: number;
+            /** Rejected */
+            rejected: number;
+            /**
+             * Avg Resolution Days
+             * @description From submission to resolution.
+             */
+            avg_resolution_days: number | null;
+            /**
+             * Mean Satisfaction
+             * @description Mean rating 1–5 of rated requests.
+             */
+            mean_satisfaction: number | null;
+            /** Ratings */
+            ratings: number;
         };
         /** SystemOut */
         SystemOut: {
@@ -2324,128 +2231,101 @@ export interface components {
             /** Counts */
             counts: components["schemas"]["FigureOut"][];
         };
-        /**
-         * TargetIn
-         * @example {
-         *       "deadline": "2028-12-31",
-         *       "metric": "industry_revenue",
-         *       "name_en": "Metaverse industry scale",
-         *       "name_zh": "元宇宙产业规模",
-         *       "plan_name": "昆山市元宇宙产业发展规划（2026—2028年）",
-         *       "plan_name_en": "Kunshan Metaverse Industry Plan (2026–2028)",
-         *       "target_value": 150000000000
-         *     }
-         */
-        TargetIn: {
-            /** Plan Name */
-            plan_name: string;
-            /**
-             * Plan Name En
-             * @default
-             */
-            plan_name_en: string;
-            /** Name Zh */
-            name_zh: string;
-            /** Name En */
-            name_en: string;
-            /**
-             * Metric
-             * @enum {string}
-             */
-            metric: "industry_revenue" | "rd_spending" | "scenario_projects_completed" | "leading_enterprises" | "specialized_smes" | "chain_leader_enterprises" | "industrial_space_area";
-            /** Target Value */
-            target_value: number;
-            /**
-             * Starts On
-             * @description Start of the trend; default 1 Jan of the deadline's year.
-             */
-            starts_on?: string | null;
-            /**
-             * Deadline
-             * Format: date
-             */
-            deadline: string;
-        };
-        /** TargetPatch */
-        TargetPatch: {
-            /** Plan Name */
-            plan_name?: string | null;
-            /** Plan Name En */
-            plan_name_en?: string | null;
-            /** Name Zh */
-            name_zh?: string | null;
-            /** Name En */
-            name_en?: string | null;
-            /** Target Value */
-            target_value?: number | null;
-            /** Starts On */
-            starts_on?: string | null;
-            /** Deadline */
-            deadline?: string | null;
-        };
-        /**
-         * TargetProgressOut
-         * @description A target with its value computed from live records on `as_of`.
-         */
-        TargetProgressOut: {
+        /** TaskForceOut */
+        TaskForceOut: {
             /** Id */
             id: number;
             /** Key */
-            key: string | null;
-            /** Plan Name */
-            plan_name: string;
-            /** Plan Name En */
-            plan_name_en: string;
-            /** Name Zh */
-            name_zh: string;
+            key: string;
+            /** Name */
+            name: string;
             /** Name En */
             name_en: string;
+            /** Description */
+            description: string;
+            /** Description En */
+            description_en: string;
+            /** Members */
+            members: components["schemas"]["MemberOut"][];
+            progress: components["schemas"]["ProgressOut"];
             /**
-             * Metric
-             * @enum {string}
+             * Is Member
+             * @description The caller belongs to this task force.
              */
-            metric: "industry_revenue" | "rd_spending" | "scenario_projects_completed" | "leading_enterprises" | "specialized_smes" | "chain_leader_enterprises" | "industrial_space_area";
-            /** Target Value */
-            target_value: number;
+            is_member: boolean;
+        };
+        /** TaskIn */
+        TaskIn: {
             /**
-             * Unit
-             * @enum {string}
+             * Title
+             * @example 建设工业元宇宙公共服务平台
              */
-            unit: "yuan" | "projects" | "enterprises" | "m2";
+            title: string;
             /**
-             * Starts On
-             * Format: date
+             * Description
+             * @default
              */
-            starts_on: string;
+            description: string;
+            /** Owner Id */
+            owner_id?: number | null;
             /**
              * Deadline
              * Format: date
              */
             deadline: string;
+        };
+        /** TaskOut */
+        TaskOut: {
+            /** Id */
+            id: number;
+            /** Taskforce Id */
+            taskforce_id: number;
+            /** Title */
+            title: string;
+            /** Description */
+            description: string;
+            owner: components["schemas"]["MemberOut"] | null;
             /**
-             * As Of
+             * Deadline
              * Format: date
              */
-            as_of: string;
-            /** Current Value */
-            current_value: number;
+            deadline: string;
+            /** Progress */
+            progress: number;
             /**
-             * Gap
-             * @description How much is still missing (0 once met).
+             * Status
+             * @enum {string}
              */
-            gap: number;
+            status: "todo" | "in_progress" | "done" | "blocked";
             /**
-             * Percent
-             * @description Current value as a percentage of the target, 1 decimal.
+             * Late
+             * @description Deadline passed and not done (computed today).
              */
-            percent: number;
-            /** Met */
-            met: boolean;
+            late: boolean;
+            /** Evidence Count */
+            evidence_count: number;
             /**
-             * Trend
-             * @description Value at the end of each quarter.
+             * Updated At
+             * Format: date-time
              */
-            trend: components["schemas"]["TrendPoint"][];
+            updated_at: string;
+            /** Done At */
+            done_at: string | null;
+        };
+        /** TaskUpdate */
+        TaskUpdate: {
+            /** Title */
+            title?: string | null;
+            /** Description */
+            description?: string | null;
+            /** Owner Id */
+            owner_id?: number | null;
+            /** Deadline */
+            deadline?: string | null;
+            /** Progress */
+            progress?: number | null;
+            /** Status */
+            status?: ("todo" | "in_progress" | "done" | "blocked") | null;
         };
         /** TokenIn */
         TokenIn: {
@@ -2487,21 +2367,10 @@ export interface components {
             /** Last Used At */
             last_used_at: string | null;
         };
-        /** TrendPoint */
-        TrendPoint: {
-            /**
-             * Quarter
-             * @example 2025Q3
-             */
-            quarter: string;
-            /**
-             * End
-             * Format: date
-             * @description Last day of the quarter, or the as-of date for the current.
-             */
-            end: string;
-            /** Value */
-            value: number;
+        /** UnreadCountOut */
+        UnreadCountOut: {
+            /** Unread */
+            unread: number;
         };
         /** UserAdminIn */
         UserAdminIn: {
@@ -2591,6 +2460,22 @@ export interface components {
              * @description Signed-note verifier key: `<name>+<key id>+<base64 key>`.
              */
             vkey: string;
+        };
+        /** RejectIn */
+        cityverse__core__auth__schemas__RejectIn: {
+            /**
+             * Reason
+             * @example 姓名与证件不符
+             */
+            reason: string;
+        };
+        /** RejectIn */
+        cityverse__modules__industry__support__schemas__RejectIn: {
+            /**
+             * Reason
+             * @example 不属于本中心服务范围
+             */
+            reason: string;
         };
     };
     responses: never;
@@ -3761,7 +3646,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RejectIn"];
+                "application/json": components["schemas"]["cityverse__core__auth__schemas__RejectIn"];
             };
         };
         responses: {
@@ -4378,89 +4263,11 @@ export interface operations {
             };
         };
     };
-    chain_taxonomy_api_industry_chain_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ChainSegmentOut"][];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
     list_enterprises_api_industry_enterprises_get: {
         parameters: {
             query?: {
                 /** @description Industry-chain segment. */
                 segment?: ("hardware" | "software" | "content" | "application") | null;
-                /** @description Position on the chain. */
-                sub_segment?: string | null;
-                /** @description Only holders of this label. */
-                label?: ("specialized" | "leading" | "chain-leader") | null;
                 /** @description Part of the name, or the USCC. */
                 q?: string | null;
                 /** @description Page number, from 1. */
@@ -4691,20 +4498,25 @@ export interface operations {
             };
         };
     };
-    set_chain_position_api_industry_enterprises__enterprise_id__chain_position_put: {
+    list_services_api_industry_support_services_get: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                enterprise_id: number;
+            query?: {
+                /** @description Service category. */
+                category?: ("technology" | "finance" | "legal" | "ip" | "talent" | "space") | null;
+                /** @description Part of the name or description. */
+                q?: string | null;
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items per page. */
+                size?: number;
+                /** @description Column to sort by; prefix `-` for descending. */
+                sort?: string | null;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ChainPositionIn"];
-            };
-        };
+        requestBody?: never;
         responses: {
             /** @description Successful Response */
             200: {
@@ -4712,7 +4524,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnterpriseOut"];
+                    "application/json": components["schemas"]["PageOut_ServiceOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -4771,14 +4583,254 @@ export interface operations {
             };
         };
     };
-    list_labels_api_industry_labels_get: {
+    create_service_api_industry_support_services_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_service_api_industry_support_services__service_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_service_api_industry_support_services__service_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_requests_api_industry_support_requests_get: {
         parameters: {
             query?: {
-                /** @description 专精特新 / 领军企业 / 链主企业. */
-                kind?: ("specialized" | "leading" | "chain-leader") | null;
+                status?: ("submitted" | "accepted" | "in_progress" | "resolved" | "rejected") | null;
+                /** @description Only (or no) requests past their due date. */
+                overdue?: boolean | null;
+                /** @description Assigned to this officer. */
+                assignee_id?: number | null;
+                /** @description Only requests nobody is assigned to. */
+                unassigned?: boolean;
                 enterprise_id?: number | null;
-                /** @description Only labels not revoked. */
-                active?: boolean;
+                service_id?: number | null;
+                /** @description Part of the title. */
+                q?: string | null;
                 /** @description Page number, from 1. */
                 page?: number;
                 /** @description Items per page. */
@@ -4798,7 +4850,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PageOut_LabelOut_"];
+                    "application/json": components["schemas"]["PageOut_RequestOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -4857,7 +4909,7 @@ export interface operations {
             };
         };
     };
-    grant_label_api_industry_labels_post: {
+    file_request_api_industry_support_requests_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -4866,7 +4918,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LabelGrantIn"];
+                "application/json": components["schemas"]["RequestIn"];
             };
         };
         responses: {
@@ -4876,7 +4928,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LabelOut"];
+                    "application/json": components["schemas"]["RequestOut"];
                 };
             };
             /** @description Unauthorized */
@@ -4935,18 +4987,94 @@ export interface operations {
             };
         };
     };
-    revoke_label_api_industry_labels__label_id__revoke_post: {
+    get_request_api_industry_support_requests__request_id__get: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                label_id: number;
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    accept_request_api_industry_support_requests__request_id__accept_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LabelRevokeIn"];
+                "application/json": components["schemas"]["AcceptIn"];
             };
         };
         responses: {
@@ -4956,7 +5084,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LabelOut"];
+                    "application/json": components["schemas"]["RequestOut"];
                 };
             };
             /** @description Unauthorized */
@@ -5015,12 +5143,953 @@ export interface operations {
             };
         };
     };
-    list_declarations_api_industry_declarations_get: {
+    assign_request_api_industry_support_requests__request_id__assign_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    start_request_api_industry_support_requests__request_id__start_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    resolve_request_api_industry_support_requests__request_id__resolve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    reject_request_api_industry_support_requests__request_id__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["cityverse__modules__industry__support__schemas__RejectIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    rate_request_api_industry_support_requests__request_id__rating_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_comments_api_industry_support_requests__request_id__comments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    add_comment_api_industry_support_requests__request_id__comments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_attachments_api_industry_support_requests__request_id__attachments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    add_attachment_api_industry_support_requests__request_id__attachments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_add_attachment_api_industry_support_requests__request_id__attachments_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description File too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Type not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    download_attachment_api_industry_support_attachments__attachment_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's bytes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_officers_api_industry_support_officers_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    support_stats_api_industry_support_stats_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportStatsOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_taskforces_api_industry_taskforces_get: {
         parameters: {
             query?: {
-                status?: ("draft" | "submitted" | "returned" | "confirmed") | null;
-                year?: number | null;
-                enterprise_id?: number | null;
                 /** @description Page number, from 1. */
                 page?: number;
                 /** @description Items per page. */
@@ -5040,7 +6109,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PageOut_DeclarationOut_"];
+                    "application/json": components["schemas"]["PageOut_TaskForceOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -5099,473 +6168,7 @@ export interface operations {
             };
         };
     };
-    create_declaration_api_industry_declarations_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["DeclarationIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeclarationOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    get_declaration_api_industry_declarations__declaration_id__get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                declaration_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeclarationOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    update_declaration_api_industry_declarations__declaration_id__patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                declaration_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["DeclarationPatch"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeclarationOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    submit_declaration_api_industry_declarations__declaration_id__submit_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                declaration_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeclarationOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    confirm_declaration_api_industry_declarations__declaration_id__confirm_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                declaration_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeclarationOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    return_declaration_api_industry_declarations__declaration_id__return_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                declaration_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReturnIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeclarationOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    list_metrics_api_industry_targets_metrics_get: {
+    progress_api_industry_taskforces_progress_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -5580,7 +6183,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MetricOut"][];
+                    "application/json": components["schemas"]["ProgressOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -5639,170 +6242,12 @@ export interface operations {
             };
         };
     };
-    list_targets_api_industry_targets_get: {
-        parameters: {
-            query?: {
-                /** @description Day to compute values for; default today. */
-                as_of?: string | null;
-                plan_name?: string | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PageOut_TargetProgressOut_"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    create_target_api_industry_targets_post: {
+    get_taskforce_api_industry_taskforces__taskforce_id__get: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TargetIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TargetProgressOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    get_target_api_industry_targets__target_id__get: {
-        parameters: {
-            query?: {
-                as_of?: string | null;
-            };
-            header?: never;
             path: {
-                target_id: number;
+                taskforce_id: number;
             };
             cookie?: never;
         };
@@ -5814,7 +6259,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TargetProgressOut"];
+                    "application/json": components["schemas"]["TaskForceOut"];
                 };
             };
             /** @description Unauthorized */
@@ -5873,18 +6318,18 @@ export interface operations {
             };
         };
     };
-    update_target_api_industry_targets__target_id__patch: {
+    set_member_api_industry_taskforces__taskforce_id__members_put: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                target_id: number;
+                taskforce_id: number;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TargetPatch"];
+                "application/json": components["schemas"]["MemberIn"];
             };
         };
         responses: {
@@ -5894,7 +6339,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TargetProgressOut"];
+                    "application/json": components["schemas"]["TaskForceOut"];
                 };
             };
             /** @description Unauthorized */
@@ -5953,172 +6398,13 @@ export interface operations {
             };
         };
     };
-    list_spaces_api_industry_spaces_get: {
-        parameters: {
-            query?: {
-                town?: string | null;
-                /** @description Page number, from 1. */
-                page?: number;
-                /** @description Items per page. */
-                size?: number;
-                /** @description Column to sort by; prefix `-` for descending. */
-                sort?: string | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PageOut_SpaceOut_"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    create_space_api_industry_spaces_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SpaceIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SpaceOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    delete_space_api_industry_spaces__space_id__delete: {
+    remove_member_api_industry_taskforces__taskforce_id__members__user_id__delete: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                space_id: number;
+                taskforce_id: number;
+                user_id: number;
             };
             cookie?: never;
         };
@@ -6187,20 +6473,27 @@ export interface operations {
             };
         };
     };
-    update_space_api_industry_spaces__space_id__patch: {
+    list_tasks_api_industry_taskforces__taskforce_id__tasks_get: {
         parameters: {
-            query?: never;
+            query?: {
+                status?: ("todo" | "in_progress" | "done" | "blocked") | null;
+                /** @description Only (or no) tasks past their deadline. */
+                late?: boolean | null;
+                owner_id?: number | null;
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items per page. */
+                size?: number;
+                /** @description Column to sort by; prefix `-` for descending. */
+                sort?: string | null;
+            };
             header?: never;
             path: {
-                space_id: number;
+                taskforce_id: number;
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SpacePatch"];
-            };
-        };
+        requestBody?: never;
         responses: {
             /** @description Successful Response */
             200: {
@@ -6208,7 +6501,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SpaceOut"];
+                    "application/json": components["schemas"]["PageOut_TaskOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -6267,14 +6560,495 @@ export interface operations {
             };
         };
     };
-    list_scenarios_api_industry_scenarios_get: {
+    create_task_api_industry_taskforces__taskforce_id__tasks_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                taskforce_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_task_api_industry_taskforces_tasks__task_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_evidence_api_industry_taskforces_tasks__task_id__evidence_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    add_evidence_api_industry_taskforces_tasks__task_id__evidence_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvidenceIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    add_evidence_file_api_industry_taskforces_tasks__task_id__evidence_file_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_add_evidence_file_api_industry_taskforces_tasks__task_id__evidence_file_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description File too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Type not accepted. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    download_evidence_api_industry_taskforces_evidence__evidence_id__file_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evidence_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's bytes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_notifications_api_notifications_get: {
         parameters: {
             query?: {
-                /** @description Application field. */
-                field?: ("industry" | "culture-tourism" | "smart-city" | "education-health" | "commerce") | null;
-                status?: ("planned" | "in_progress" | "completed" | "suspended") | null;
-                /** @description Owner enterprise. */
-                enterprise_id?: number | null;
+                /** @description Only notices not yet read. */
+                unread_only?: boolean;
                 /** @description Page number, from 1. */
                 page?: number;
                 /** @description Items per page. */
@@ -6294,7 +7068,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PageOut_ScenarioOut_"];
+                    "application/json": components["schemas"]["PageOut_NotificationOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -6353,26 +7127,22 @@ export interface operations {
             };
         };
     };
-    create_scenario_api_industry_scenarios_post: {
+    unread_count_api_notifications_unread_count_get: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ScenarioIn"];
-            };
-        };
+        requestBody?: never;
         responses: {
             /** @description Successful Response */
-            201: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ScenarioOut"];
+                    "application/json": components["schemas"]["UnreadCountOut"];
                 };
             };
             /** @description Unauthorized */
@@ -6431,12 +7201,86 @@ export interface operations {
             };
         };
     };
-    get_scenario_api_industry_scenarios__project_id__get: {
+    mark_all_read_api_notifications_read_all_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkedOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    mark_read_api_notifications__notification_id__read_post: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                project_id: number;
+                notification_id: number;
             };
             cookie?: never;
         };
@@ -6448,87 +7292,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ScenarioOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    update_scenario_api_industry_scenarios__project_id__patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                project_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ScenarioPatch"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ScenarioOut"];
+                    "application/json": components["schemas"]["NotificationOut"];
                 };
             };
             /** @description Unauthorized */
@@ -7197,2312 +7961,6 @@ export interface operations {
                 };
                 content: {
                     "text/plain": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    query_entities_ngsi_ld_v1_entities_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    create_entity_ngsi_ld_v1_entities_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    retrieve_entity_ngsi_ld_v1_entities__entity_id__get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                entity_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    replace_entity_ngsi_ld_v1_entities__entity_id__put: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                entity_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    delete_entity_ngsi_ld_v1_entities__entity_id__delete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                entity_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    merge_entity_ngsi_ld_v1_entities__entity_id__patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                entity_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    append_attributes_ngsi_ld_v1_entities__entity_id__attrs_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                entity_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    update_attributes_ngsi_ld_v1_entities__entity_id__attrs_patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                entity_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    replace_attribute_ngsi_ld_v1_entities__entity_id__attrs__attr_id__put: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                entity_id: string;
-                attr_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    delete_attribute_ngsi_ld_v1_entities__entity_id__attrs__attr_id__delete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                entity_id: string;
-                attr_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    partial_attribute_update_ngsi_ld_v1_entities__entity_id__attrs__attr_id__patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                entity_id: string;
-                attr_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    list_types_ngsi_ld_v1_types_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    list_attributes_ngsi_ld_v1_attributes_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    batch_create_ngsi_ld_v1_entityOperations_create_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    batch_upsert_ngsi_ld_v1_entityOperations_upsert_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    batch_update_ngsi_ld_v1_entityOperations_update_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    batch_merge_ngsi_ld_v1_entityOperations_merge_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    batch_delete_ngsi_ld_v1_entityOperations_delete_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    batch_query_ngsi_ld_v1_entityOperations_query_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    query_temporal_ngsi_ld_v1_temporal_entities_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    create_temporal_ngsi_ld_v1_temporal_entities_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    append_temporal_ngsi_ld_v1_temporal_entities__entity_id__attrs_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                entity_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    retrieve_temporal_ngsi_ld_v1_temporal_entities__entity_id__get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                entity_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    delete_temporal_ngsi_ld_v1_temporal_entities__entity_id__delete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                entity_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    delete_temporal_attribute_ngsi_ld_v1_temporal_entities__entity_id__attrs__attr_id__delete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                entity_id: string;
-                attr_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    delete_temporal_instance_ngsi_ld_v1_temporal_entities__entity_id__attrs__attr_id___instance_id__delete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                entity_id: string;
-                attr_id: string;
-                instance_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    list_subscriptions_ngsi_ld_v1_subscriptions_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    create_subscription_ngsi_ld_v1_subscriptions_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    retrieve_subscription_ngsi_ld_v1_subscriptions__subscription_id__get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                subscription_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    delete_subscription_ngsi_ld_v1_subscriptions__subscription_id__delete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                subscription_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    update_subscription_ngsi_ld_v1_subscriptions__subscription_id__patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                subscription_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
