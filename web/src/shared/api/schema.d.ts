@@ -476,6 +476,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/industry/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dashboard
+         * @description Every panel of the data screen in one answer; shared by all callers for a few seconds.
+         */
+        get: operations["dashboard_api_industry_dashboard_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Reports
+         * @description Reports made so far, newest month first (`sort=month`: oldest first).
+         */
+        get: operations["list_reports_api_industry_reports_get"];
+        put?: never;
+        /**
+         * Generate Report
+         * @description Make the monthly report (Excel and PDF) of a month now; an existing one is remade.
+         */
+        post: operations["generate_report_api_industry_reports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/reports/{month}/{fmt}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Report
+         * @description One report file: `xlsx` (Excel workbook) or `pdf`.
+         */
+        get: operations["download_report_api_industry_reports__month___fmt__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ledger/checkpoint": {
         parameters: {
             query?: never;
@@ -713,6 +777,30 @@ export interface components {
              */
             hashes: string[];
         };
+        /**
+         * DashboardOut
+         * @description Everything the big screen shows, in one answer (may be a few seconds old).
+         */
+        DashboardOut: {
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /** Enterprises */
+            enterprises: number;
+            /** By Town */
+            by_town: components["schemas"]["TownCount"][];
+            /** By Segment */
+            by_segment: components["schemas"]["SegmentCount"][];
+            /** Targets */
+            targets: components["schemas"]["TargetGauge"][];
+            /** Trends */
+            trends: components["schemas"]["TargetTrend"][];
+            service: components["schemas"]["ServiceThroughput"];
+            /** Task Forces */
+            task_forces: components["schemas"]["TaskForceProgress"][];
+        };
         /** EnterpriseOut */
         EnterpriseOut: {
             /** Id */
@@ -912,6 +1000,17 @@ export interface components {
             /** Size */
             size: number;
         };
+        /** PageOut[ReportOut] */
+        PageOut_ReportOut_: {
+            /** Items */
+            items: components["schemas"]["ReportOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
         /** PageOut[UserOut] */
         PageOut_UserOut_: {
             /** Items */
@@ -1041,6 +1140,36 @@ export interface components {
              */
             reason: string;
         };
+        /** ReportIn */
+        ReportIn: {
+            /**
+             * Month
+             * @description The month to report on, YYYY-MM.
+             * @example 2025-10
+             */
+            month: string;
+        };
+        /** ReportOut */
+        ReportOut: {
+            /** Id */
+            id: number;
+            /** Month */
+            month: string;
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /**
+             * Trigger
+             * @description `manual` (an officer asked) or `schedule` (monthly job).
+             */
+            trigger: string;
+            /** Xlsx Bytes */
+            xlsx_bytes: number;
+            /** Pdf Bytes */
+            pdf_bytes: number;
+        };
         /**
          * Role
          * @enum {string}
@@ -1052,6 +1181,53 @@ export interface components {
          * @enum {string}
          */
         Scope: "read" | "write" | "review" | "admin";
+        /** SegmentCount */
+        SegmentCount: {
+            /**
+             * Segment
+             * @enum {string}
+             */
+            segment: "hardware" | "software" | "content" | "application";
+            /** Sub Segment */
+            sub_segment: string;
+            /** Enterprises */
+            enterprises: number;
+        };
+        /**
+         * ServiceThroughput
+         * @description Service-center requests: where they stand and how many flow through per month.
+         */
+        ServiceThroughput: {
+            /**
+             * Total
+             * @default 0
+             */
+            total: number;
+            /**
+             * Open
+             * @description Filed, not yet accepted by an officer.
+             * @default 0
+             */
+            open: number;
+            /**
+             * In Progress
+             * @default 0
+             */
+            in_progress: number;
+            /**
+             * Resolved
+             * @default 0
+             */
+            resolved: number;
+            /**
+             * Closed
+             * @description Rejected or withdrawn.
+             * @default 0
+             */
+            closed: number;
+            /** By Month */
+            by_month?: components["schemas"]["ThroughputPoint"][];
+        };
         /** SessionUserOut */
         SessionUserOut: {
             user: components["schemas"]["UserOut"];
@@ -1090,6 +1266,73 @@ export interface components {
             path: string | null;
             /** Counts */
             counts: components["schemas"]["FigureOut"][];
+        };
+        /**
+         * TargetGauge
+         * @description One plan target against its current value.
+         */
+        TargetGauge: {
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string;
+            /** Unit */
+            unit: string;
+            /** Target */
+            target: number;
+            /** Current */
+            current: number;
+            /**
+             * Ratio
+             * @description current / target (may exceed 1).
+             */
+            ratio: number;
+        };
+        /** TargetTrend */
+        TargetTrend: {
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string;
+            /** Unit */
+            unit: string;
+            /** Points */
+            points: components["schemas"]["TrendPoint"][];
+        };
+        /** TaskForceProgress */
+        TaskForceProgress: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string;
+            /** Tasks Total */
+            tasks_total: number;
+            /** Tasks Done */
+            tasks_done: number;
+            /**
+             * Progress
+             * @description Share of tasks done, 0–1.
+             */
+            progress: number;
+        };
+        /** ThroughputPoint */
+        ThroughputPoint: {
+            /**
+             * Period
+             * @description Month, YYYY-MM.
+             * @example 2025-11
+             */
+            period: string;
+            /** Submitted */
+            submitted: number;
+            /** Resolved */
+            resolved: number;
         };
         /** TokenIn */
         TokenIn: {
@@ -1130,6 +1373,26 @@ export interface components {
             expires_at: string | null;
             /** Last Used At */
             last_used_at: string | null;
+        };
+        /** TownCount */
+        TownCount: {
+            /**
+             * Town Key
+             * @description Key of the town in the city pack.
+             */
+            town_key: string;
+            /** Enterprises */
+            enterprises: number;
+        };
+        /** TrendPoint */
+        TrendPoint: {
+            /**
+             * Quarter
+             * @example 2025Q3
+             */
+            quarter: string;
+            /** Value */
+            value: number;
         };
         /** UserAdminIn */
         UserAdminIn: {
@@ -3183,6 +3446,317 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EnterpriseOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    dashboard_api_industry_dashboard_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_reports_api_industry_reports_get: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items per page. */
+                size?: number;
+                /** @description Column to sort by; prefix `-` for descending. */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOut_ReportOut_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    generate_report_api_industry_reports_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    download_report_api_industry_reports__month___fmt__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                month: string;
+                fmt: "xlsx" | "pdf";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "application/pdf": unknown;
                 };
             };
             /** @description Unauthorized */
