@@ -1198,35 +1198,27 @@ export interface components {
          * @description Service-center requests: where they stand and how many flow through per month.
          */
         ServiceThroughput: {
-            /**
-             * Total
-             * @default 0
-             */
+            /** Total */
             total: number;
             /**
              * Open
              * @description Filed, not yet accepted by an officer.
-             * @default 0
              */
             open: number;
-            /**
-             * In Progress
-             * @default 0
-             */
+            /** In Progress */
             in_progress: number;
-            /**
-             * Resolved
-             * @default 0
-             */
+            /** Resolved */
             resolved: number;
             /**
              * Closed
              * @description Rejected or withdrawn.
-             * @default 0
              */
             closed: number;
-            /** By Month */
-            by_month?: components["schemas"]["ThroughputPoint"][];
+            /**
+             * By Month
+             * @description The last twelve months, oldest first.
+             */
+            by_month: components["schemas"]["ThroughputPoint"][];
         };
         /** SessionUserOut */
         SessionUserOut: {

@@ -56,12 +56,12 @@ class ThroughputPoint(BaseModel):
 class ServiceThroughput(BaseModel):
     """Service-center requests: where they stand and how many flow through per month."""
 
-    total: int = 0
-    open: int = Field(0, description="Filed, not yet accepted by an officer.")
-    in_progress: int = 0
-    resolved: int = 0
-    closed: int = Field(0, description="Rejected or withdrawn.")
-    by_month: list[ThroughputPoint] = Field(default_factory=list)
+    total: int
+    open: int = Field(description="Filed, not yet accepted by an officer.")
+    in_progress: int
+    resolved: int
+    closed: int = Field(description="Rejected or withdrawn.")
+    by_month: list[ThroughputPoint] = Field(description="The last twelve months, oldest first.")
 
 
 class TaskForceProgress(BaseModel):

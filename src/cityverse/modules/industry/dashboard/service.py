@@ -61,7 +61,7 @@ async def plan_targets(session: AsyncSession) -> tuple[list[TargetGauge], list[T
 
 async def service_throughput(session: AsyncSession, now: datetime) -> ServiceThroughput:
     """Service-center request figures (filled from the service center)."""
-    return ServiceThroughput()
+    return ServiceThroughput(total=0, open=0, in_progress=0, resolved=0, closed=0, by_month=[])
 
 
 async def task_force_progress(session: AsyncSession) -> list[TaskForceProgress]:
