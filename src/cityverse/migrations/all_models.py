@@ -7,8 +7,11 @@ from cityverse.modules.assets.ledger import models as ledger_models
 from cityverse.modules.city import models as city_models
 from cityverse.modules.industry import models as industry_models
 from cityverse.modules.industry.dashboard import models as industry_dashboard_models
+from cityverse.modules.industry.plan import models as industry_plan_models
+from cityverse.modules.industry.registry import models as industry_registry_models
 
 MODEL_MODULES = (
-    audit, auth_models, city_models, industry_models, industry_dashboard_models, ledger_models,
+    audit, auth_models, city_models, industry_models, industry_registry_models,
+    industry_plan_models, industry_dashboard_models, ledger_models,
 )
 metadata = Base.metadata

@@ -17,6 +17,7 @@ async def _seed(app: FastAPI) -> None:
                                                   "uscc": "91320583DEMKN00012"})
         await service.upsert_enterprise(session, {**BASE, "key": "b", "name": "示例·乙软件",
                                                   "segment": "software",
+                                                  "sub_segment": "engines",
                                                   "uscc": "91320583DEMKN00025"})
 
 
@@ -40,3 +41,11 @@ async def test_upsert_refuses_an_invalid_uscc(app: FastAPI) -> None:
         with pytest.raises(ValueError, match="bad USCC"):
             await service.upsert_enterprise(session, {**BASE, "key": "c", "name": "x",
                                                       "uscc": "91320583DEMKN0001X"})
+
+
+async def test_upsert_refuses_a_position_outside_the_chain(app: FastAPI) -> None:
+    async with app.state.sessionmaker() as session:
+        with pytest.raises(ValueError, match="not a position"):
+            await service.upsert_enterprise(session, {**BASE, "key": "d", "name": "x",
+                                                      "sub_segment": "engines",
+                                                      "uscc": "91320583DEMKN00012"})

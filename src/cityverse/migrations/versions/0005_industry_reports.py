@@ -1,7 +1,7 @@
 """industry: monthly reports (files under the data folder, one row per month)
 
 Revision ID: 0005_industry_reports
-Revises: 0002
+Revises: 0003_industry_registry
 Create Date: 2026-11-23 23:40:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import cityverse.core.db
 
 revision: str = '0005_industry_reports'
-down_revision: str | None = '0002'
+down_revision: str | None = '0003_industry_registry'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from pydantic import BaseModel, ConfigDict, Field
 
-from pydantic import BaseModel, ConfigDict
+from cityverse.modules.industry.chain import Segment
+from cityverse.modules.industry.registry.schemas import LabelKind
 
-Segment = Literal["hardware", "software", "content", "application"]
+__all__ = ["ChainPositionIn", "ChainPositionOut", "ChainSegmentOut", "EnterpriseOut", "Segment"]
 
 
 class EnterpriseOut(BaseModel):
@@ -24,3 +25,22 @@ class EnterpriseOut(BaseModel):
     founded_year: int | None
     employees: int | None
     is_demo: bool
+    labels: list[LabelKind] = Field(default=[], description="Labels held now.")
+
+
+class ChainPositionIn(BaseModel):
+    segment: Segment
+    sub_segment: str = Field(min_length=2, max_length=32, examples=["optics"])
+
+
+class ChainPositionOut(BaseModel):
+    key: str
+    zh: str
+    en: str
+
+
+class ChainSegmentOut(BaseModel):
+    key: Segment
+    zh: str
+    en: str
+    positions: list[ChainPositionOut]

@@ -1,4 +1,7 @@
-"""Enterprise registry rules (the directory part; services and declarations come later)."""
+"""Enterprise registry rules: the directory, chain positions and membership.
+
+Labels and yearly declarations live in `registry/`, plan targets and scenarios in `plan/`.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +10,29 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cityverse.core import audit
 from cityverse.core.auth.id_numbers import IdNumberError, parse_uscc
+from cityverse.core.auth.policy import Principal
 from cityverse.core.errors import AppError
 from cityverse.core.pagination import Page, PageParams
+from cityverse.modules.industry.chain import is_valid_position
 from cityverse.modules.industry.models import Enterprise, EnterpriseMember
+from cityverse.modules.industry.registry.models import EnterpriseLabel
+from cityverse.modules.industry.registry.service import active_labels_of
 
 
 async def list_enterprises(
-    session: AsyncSession, params: PageParams, *, segment: str | None, q: str | None
+    session: AsyncSession, params: PageParams, *, segment: str | None, q: str | None,
+    sub_segment: str | None = None, label: str | None = None,
 ) -> Page[Enterprise]:
     query = select(Enterprise)
     if segment:
         query = query.where(Enterprise.segment == segment)
+    if sub_segment:
+        query = query.where(Enterprise.sub_segment == sub_segment)
+    if label:
+        query = query.where(Enterprise.id.in_(select(EnterpriseLabel.enterprise_id).where(
+            EnterpriseLabel.kind == label, EnterpriseLabel.revoked_on.is_(None))))
     if q:
         like = f"%{q.lower()}%"
         query = query.where(
@@ -49,8 +63,36 @@ async def enterprise_of_user(session: AsyncSession, user_id: int) -> Enterprise 
     return found
 
 
+async def labels_by_enterprise(
+    session: AsyncSession, enterprises: list[Enterprise]
+) -> dict[int, list[str]]:
+    """Current labels of a page of enterprises, in one query."""
+    return await active_labels_of(session, [e.id for e in enterprises])
+
+
+async def set_chain_position(
+    session: AsyncSession, officer: Principal, enterprise_id: int, segment: str,
+    sub_segment: str,
+) -> Enterprise:
+    """Officers place an enterprise on the chain; only positions of the taxonomy are taken."""
+    if not is_valid_position(segment, sub_segment):
+        raise AppError(422, "industry_bad_position")
+    enterprise = await get_enterprise(session, enterprise_id)
+    before = {"segment": enterprise.segment, "sub_segment": enterprise.sub_segment}
+    enterprise.segment, enterprise.sub_segment = segment, sub_segment
+    await session.flush()
+    await audit.record(session, actor_id=officer.user_id, actor_name=officer.username,
+                       action="industry.enterprise.chain", target_type="industry_enterprise",
+                       target_id=enterprise.id, before=before,
+                       after={"segment": segment, "sub_segment": sub_segment})
+    return enterprise
+
+
 async def upsert_enterprise(session: AsyncSession, data: dict[str, Any]) -> Enterprise:
     """Create or update by city-pack key; the USCC must pass the GB 32100 check."""
+    if not is_valid_position(data["segment"], data["sub_segment"]):
+        raise ValueError(f"{data.get('key')}: {data['segment']}/{data['sub_segment']} is not "
+                         "a position of the industry chain")
     try:
         data = {**data, "uscc": parse_uscc(data["uscc"])}
     except IdNumberError as exc:
