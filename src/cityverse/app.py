@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 import cityverse
+from cityverse.core import notifications_api
 from cityverse.core.auth import spec as accounts_spec
 from cityverse.core.auth.deps import policy_of
 from cityverse.core.auth.policy import Policy
@@ -25,6 +26,8 @@ from cityverse.core.spa import SpaFiles
 from cityverse.modules.assets.ledger import spec as ledger_spec
 from cityverse.modules.city import spec as city_spec
 from cityverse.modules.industry import spec as industry_spec
+from cityverse.modules.industry.support import spec as industry_support_spec
+from cityverse.modules.industry.taskforces import spec as industry_taskforces_spec
 from cityverse.modules.portal import spec as portal_spec
 
 log = logging.getLogger("cityverse")
@@ -36,6 +39,9 @@ MODULES: tuple[ModuleSpec, ...] = (
     portal_spec.SPEC,
     city_spec.SPEC,
     industry_spec.SPEC,
+    industry_support_spec.SPEC,
+    industry_taskforces_spec.SPEC,
+    notifications_api.SPEC,
     ledger_spec.SPEC,
 )
 
@@ -114,7 +120,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         for router in module.routers:
             app.include_router(router)
     _check_every_route_declares_access()
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,
+                       upload_max_bytes=settings.upload_max_bytes)
     app.add_middleware(RequestContextMiddleware)
     app.mount("/", SpaFiles(STATIC_DIR, _methods_by_path(api_routes())), name="web")
     return app

@@ -19,9 +19,12 @@ async def test_load_is_idempotent(app: FastAPI, settings: Settings,
                                   client: httpx.AsyncClient) -> None:
     first = await _load(app, settings)
     second = await _load(app, settings)
-    assert first == second == {"places": 28, "enterprises": 40, "people": 8}
+    assert first == second == {"places": 28, "enterprises": 40, "people": 8,
+                               "support_services": 12, "support_requests": 96,
+                               "taskforce_tasks": 30}
     summary = (await client.get("/api/portal/summary")).json()
-    assert summary == {"users": 8, "verified_users": 3, "enterprises": 40, "places": 28}
+    # Eight demo people and five staff of demo enterprises who file service requests.
+    assert summary == {"users": 13, "verified_users": 3, "enterprises": 40, "places": 28}
 
 
 async def test_demo_accounts_cover_every_role_and_state(

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         1_048_576, ge=1024, description="Largest JSON request body accepted."
     )
+    upload_max_bytes: int = Field(
+        10_485_760, ge=1024,
+        description="Largest uploaded file (service-request attachments, task evidence).",
+    )
     log_level: str = Field("INFO", description="Log level of the JSON logs.")
     log_json: bool = Field(True, description="Structured JSON logs (off: plain text).")
     ledger_origin: str = Field(

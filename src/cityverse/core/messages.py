@@ -24,6 +24,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.rate_limited": {"zh-CN": "请求过于频繁，请稍后再试", "en": "Too many requests; please slow down"},
     "error.payload_too_large": {"zh-CN": "请求内容过大（上限 {limit} 字节）", "en": "The request body is too large (limit {limit} bytes)"},
     "error.unsupported_media_type": {"zh-CN": "请求内容须为 JSON", "en": "The request body must be JSON"},
+    "error.upload_too_large": {"zh-CN": "文件过大（上限 {limit} 字节）", "en": "The file is too large (limit {limit} bytes)"},
+    "error.upload_type_not_allowed": {"zh-CN": "只接受 PDF、PNG、JPEG、Word（docx）、Excel（xlsx）和纯文本文件", "en": "Only PDF, PNG, JPEG, Word (docx), Excel (xlsx) and plain-text files are accepted"},
     "error.bad_request": {"zh-CN": "请求无效", "en": "Bad request"},
     "error.internal_error": {"zh-CN": "服务器内部错误，请稍后再试", "en": "Internal server error; please try again later"},
     "error.not_ready": {"zh-CN": "服务尚未就绪", "en": "The service is not ready"},

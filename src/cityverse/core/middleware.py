@@ -60,20 +60,31 @@ class RequestContextMiddleware:
             client_ip_var.reset(token_ip)
 
 
-class BodySizeLimitMiddleware:
-    """Refuses bodies over the limit (413) by header or while streaming, before parsing."""
+# Room for the multipart framing and form fields around an uploaded file.
+MULTIPART_OVERHEAD = 64 * 1024
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+
+class BodySizeLimitMiddleware:
+    """Refuses bodies over the limit (413) by header or while streaming, before parsing.
+
+    File uploads (multipart bodies) get their own, larger limit; the route then checks the file
+    itself against the upload limit and says which limit it broke."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_max_bytes: int = 0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_max_bytes = max(upload_max_bytes + MULTIPART_OVERHEAD, max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
-            await self._refuse(scope, send)
+        headers = dict(scope["headers"])
+        is_upload = headers.get(b"content-type", b"").startswith(b"multipart/form-data")
+        limit = self.upload_max_bytes if is_upload else self.max_bytes
+        length = headers.get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await self._refuse(scope, send, limit)
             return
         received = 0
 
@@ -82,17 +93,15 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     # An HTTPException survives FastAPI's body parsing and reaches the handler.
                     raise StarletteHTTPException(413)
             return message
 
         await self.app(scope, limited_receive, send)
 
-    async def _refuse(self, scope: Scope, send: Send) -> None:
-        response = error_response(
-            Request(scope), 413, "payload_too_large", limit=self.max_bytes
-        )
+    async def _refuse(self, scope: Scope, send: Send, limit: int) -> None:
+        response = error_response(Request(scope), 413, "payload_too_large", limit=limit)
         await response(scope, _empty_receive, send)
 
 

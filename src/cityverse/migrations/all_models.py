@@ -1,6 +1,6 @@
 """Imports every ORM model so Base.metadata is complete for Alembic and tests."""
 
-from cityverse.core import audit
+from cityverse.core import audit, notifications
 from cityverse.core.auth import models as auth_models
 from cityverse.core.db import Base
 from cityverse.modules.assets.ledger import models as ledger_models
@@ -9,9 +9,12 @@ from cityverse.modules.industry import models as industry_models
 from cityverse.modules.industry.dashboard import models as industry_dashboard_models
 from cityverse.modules.industry.plan import models as industry_plan_models
 from cityverse.modules.industry.registry import models as industry_registry_models
+from cityverse.modules.industry.support import models as support_models
+from cityverse.modules.industry.taskforces import models as taskforce_models
 
 MODEL_MODULES = (
     audit, auth_models, city_models, industry_models, industry_registry_models,
-    industry_plan_models, industry_dashboard_models, ledger_models,
+    industry_plan_models, industry_dashboard_models, ledger_models, notifications,
+    support_models, taskforce_models,
 )
 metadata = Base.metadata

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cityverse.cities.kunshan import industry_plan
+from cityverse.cities.kunshan import industry_plan, support_demo
 from cityverse.cities.kunshan.demo_people import (
     DEMO_PASSWORD,
     DEMO_PEOPLE,
@@ -101,4 +101,5 @@ async def load(session: AsyncSession, settings: Settings, progress: Progress) ->
     enterprises = await load_enterprises(session, progress)
     people = await load_people(session, settings, enterprises, progress)
     await industry_plan.load(session, enterprises, progress)
-    return {"places": places, "enterprises": len(enterprises), "people": people}
+    support = await support_demo.load(session, read_data, enterprises, progress)
+    return {"places": places, "enterprises": len(enterprises), "people": people, **support}

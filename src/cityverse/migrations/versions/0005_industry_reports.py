@@ -1,7 +1,7 @@
 """industry: monthly reports (files under the data folder, one row per month)
 
 Revision ID: 0005_industry_reports
-Revises: 0003_industry_registry
+Revises: 0003_industry_registry, 0004_industry_support
 Create Date: 2026-11-23 23:40:00
 """
 
@@ -13,7 +13,9 @@ from alembic import op
 import cityverse.core.db
 
 revision: str = '0005_industry_reports'
-down_revision: str | None = '0003_industry_registry'
+# Also the merge point of the registry's and the service center's revisions, which both
+# follow 0002 on their own branches.
+down_revision: str | tuple[str, ...] | None = ('0003_industry_registry', '0004_industry_support')
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
