@@ -50,7 +50,7 @@ export function gaugeOption(targets: TargetGauge[], localise: Localise): ChartOp
         fontSize: 26,
         fontWeight: 'bold',
         color: '#ffffff',
-        formatter: () => `${Math.round(target.ratio * 100)}%\n{sub|${target.current} / ${target.target} ${target.unit}}`,
+        formatter: () => `${Math.round(target.ratio * 100)}%\n{sub|${target.current} / ${target.target} ${localise(target.unit, target.unit_en)}}`,
         rich: { sub: { fontSize: 12, color: '#7fa7d6', fontWeight: 'normal', padding: [6, 0, 0, 0] } },
       },
       data: [{ value: Math.round(target.ratio * 1000) / 10, name: localise(target.name, target.name_en) }],

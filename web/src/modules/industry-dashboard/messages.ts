@@ -16,8 +16,8 @@ export const zhCN = {
     kpi: {
       enterprises: '产业链企业',
       serviceTotal: '服务诉求总数',
-      serviceOpen: '待受理',
-      serviceInProgress: '办理中',
+      serviceOpen: '在办',
+      serviceOverdue: '超期',
       serviceResolved: '已办结',
       unitCompanies: '家',
       unitCases: '件',
@@ -99,8 +99,8 @@ export const en: typeof zhCN = {
     kpi: {
       enterprises: 'Chain enterprises',
       serviceTotal: 'Service requests',
-      serviceOpen: 'Awaiting',
-      serviceInProgress: 'In progress',
+      serviceOpen: 'Open',
+      serviceOverdue: 'Overdue',
       serviceResolved: 'Resolved',
       unitCompanies: '',
       unitCases: '',

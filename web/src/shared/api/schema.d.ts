@@ -3109,18 +3109,25 @@ export interface components {
             total: number;
             /**
              * Open
-             * @description Filed, not yet accepted by an officer.
+             * @description Filed, accepted or being handled.
              */
             open: number;
-            /** In Progress */
-            in_progress: number;
+            /**
+             * Overdue
+             * @description Open past their due time.
+             */
+            overdue: number;
             /** Resolved */
             resolved: number;
+            /** Rejected */
+            rejected: number;
+            /** Avg Resolution Days */
+            avg_resolution_days: number | null;
             /**
-             * Closed
-             * @description Rejected or withdrawn.
+             * Mean Satisfaction
+             * @description Mean rating 1–5.
              */
-            closed: number;
+            mean_satisfaction: number | null;
             /**
              * By Month
              * @description The last twelve months, oldest first.
@@ -3293,17 +3300,28 @@ export interface components {
         };
         /**
          * TargetGauge
-         * @description One plan target against its current value.
+         * @description One plan target against its current value, in a unit fit for display.
          */
         TargetGauge: {
-            /** Key */
+            /**
+             * Key
+             * @description The target's id, as a string.
+             */
             key: string;
             /** Name */
             name: string;
             /** Name En */
             name_en: string;
-            /** Unit */
+            /**
+             * Unit
+             * @example 亿元
+             */
             unit: string;
+            /**
+             * Unit En
+             * @example 100M yuan
+             */
+            unit_en: string;
             /** Target */
             target: number;
             /** Current */
@@ -3313,6 +3331,11 @@ export interface components {
              * @description current / target (may exceed 1).
              */
             ratio: number;
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
         };
         /**
          * TargetIn
@@ -3447,7 +3470,12 @@ export interface components {
             name_en: string;
             /** Unit */
             unit: string;
-            /** Points */
+            /** Unit En */
+            unit_en: string;
+            /**
+             * Points
+             * @description Value at the end of each quarter.
+             */
             points: components["schemas"]["cityverse__modules__industry__dashboard__schemas__TrendPoint"][];
         };
         /** TaskForceOut */
@@ -3485,9 +3513,11 @@ export interface components {
             tasks_total: number;
             /** Tasks Done */
             tasks_done: number;
+            /** Tasks Late */
+            tasks_late: number;
             /**
              * Progress
-             * @description Share of tasks done, 0–1.
+             * @description Mean progress of its tasks, 0–1.
              */
             progress: number;
         };

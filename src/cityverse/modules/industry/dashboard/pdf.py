@@ -114,7 +114,7 @@ def _story(data: ReportData) -> list[Any]:
         Paragraph(f"昆山元宇宙产业月报（{data.month}）", TITLE),
         Paragraph(f"生成时间：{data.generated_at:%Y-%m-%d %H:%M} UTC", BODY),
         Paragraph(f"产业链企业总数：{data.enterprises} 家；本月受理服务诉求 {submitted} 件，"
-                  f"办结 {resolved} 件；当前待受理 {s.open} 件，办理中 {s.in_progress} 件。", BODY),
+                  f"办结 {resolved} 件；当前在办 {s.open} 件，其中超期 {s.overdue} 件。", BODY),
         Paragraph("一、目标指标", HEADING),
         *_table(["指标", "单位", "目标值", "当前值", "完成率"],
                 [[t.name, t.unit, _number(t.target), _number(t.current), f"{t.ratio:.1%}"]
@@ -137,8 +137,8 @@ def _story(data: ReportData) -> list[Any]:
         story.append(throughput_lines(data))
     story += [
         Paragraph("五、工作专班进度", HEADING),
-        *_table(["专班", "任务数", "已完成", "进度"],
-                [[f.name, f.tasks_total, f.tasks_done, f"{f.progress:.0%}"]
+        *_table(["专班", "任务数", "已完成", "逾期", "平均进度"],
+                [[f.name, f.tasks_total, f.tasks_done, f.tasks_late, f"{f.progress:.0%}"]
                  for f in data.task_forces], "暂无工作专班。"),
         Spacer(1, 6 * mm),
     ]

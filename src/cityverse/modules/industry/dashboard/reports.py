@@ -26,6 +26,7 @@ from cityverse.modules.industry.dashboard.schemas import (
     TargetTrend,
     TaskForceProgress,
 )
+from cityverse.modules.industry.registry.models import Declaration
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -77,8 +78,32 @@ def previous_month(today: date) -> str:
 
 
 async def declarations_summary(session: AsyncSession, month: str) -> list[SummaryRow]:
-    """Yearly declarations confirmed by officers (filled from the registry)."""
-    return []
+    """Yearly declarations: confirmed during the month, waiting for review, and the totals of
+    each declaration year as confirmed by the month's end."""
+    start, end = month_bounds(month)
+    confirmed = (Declaration.status == "confirmed", Declaration.reviewed_at < end)
+    in_month = await session.scalar(select(func.count()).where(
+        *confirmed, Declaration.reviewed_at >= start))
+    waiting = await session.scalar(select(func.count()).where(Declaration.status == "submitted"))
+    rows: list[SummaryRow] = [SummaryRow("本月确认申报", in_month or 0, "份"),
+                              SummaryRow("当前待审核申报", waiting or 0, "份")]
+    years = await session.execute(
+        select(Declaration.year, func.count(), func.sum(Declaration.revenue),
+               func.sum(Declaration.rd_spending), func.sum(Declaration.headcount),
+               func.sum(Declaration.patents), func.sum(Declaration.software_copyrights),
+               func.sum(Declaration.trademarks))
+        .where(*confirmed).group_by(Declaration.year).order_by(Declaration.year.desc()))
+    for year, count, revenue, rd, headcount, patents, copyrights, trademarks in years:
+        rows += [
+            SummaryRow(f"{year} 年度已确认申报企业", count, "家"),
+            SummaryRow(f"{year} 年度元宇宙相关营业收入", round(int(revenue) / 1e8, 2), "亿元"),
+            SummaryRow(f"{year} 年度研发投入", round(int(rd) / 1e8, 2), "亿元"),
+            SummaryRow(f"{year} 年度从业人员", int(headcount), "人"),
+            SummaryRow(f"{year} 年度专利", int(patents), "件"),
+            SummaryRow(f"{year} 年度软件著作权", int(copyrights), "件"),
+            SummaryRow(f"{year} 年度商标", int(trademarks), "件"),
+        ]
+    return rows
 
 
 async def gather(session: AsyncSession, month: str, now: datetime) -> ReportData:

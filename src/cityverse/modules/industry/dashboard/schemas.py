@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,15 +23,17 @@ class SegmentCount(BaseModel):
 
 
 class TargetGauge(BaseModel):
-    """One plan target against its current value."""
+    """One plan target against its current value, in a unit fit for display."""
 
-    key: str
+    key: str = Field(description="The target's id, as a string.")
     name: str
     name_en: str
-    unit: str
+    unit: str = Field(examples=["亿元"])
+    unit_en: str = Field(examples=["100M yuan"])
     target: float
     current: float
     ratio: float = Field(description="current / target (may exceed 1).")
+    deadline: date
 
 
 class TrendPoint(BaseModel):
@@ -44,7 +46,8 @@ class TargetTrend(BaseModel):
     name: str
     name_en: str
     unit: str
-    points: list[TrendPoint]
+    unit_en: str
+    points: list[TrendPoint] = Field(description="Value at the end of each quarter.")
 
 
 class ThroughputPoint(BaseModel):
@@ -57,10 +60,12 @@ class ServiceThroughput(BaseModel):
     """Service-center requests: where they stand and how many flow through per month."""
 
     total: int
-    open: int = Field(description="Filed, not yet accepted by an officer.")
-    in_progress: int
+    open: int = Field(description="Filed, accepted or being handled.")
+    overdue: int = Field(description="Open past their due time.")
     resolved: int
-    closed: int = Field(description="Rejected or withdrawn.")
+    rejected: int
+    avg_resolution_days: float | None
+    mean_satisfaction: float | None = Field(description="Mean rating 1–5.")
     by_month: list[ThroughputPoint] = Field(description="The last twelve months, oldest first.")
 
 
@@ -70,7 +75,8 @@ class TaskForceProgress(BaseModel):
     name_en: str
     tasks_total: int
     tasks_done: int
-    progress: float = Field(description="Share of tasks done, 0–1.")
+    tasks_late: int
+    progress: float = Field(description="Mean progress of its tasks, 0–1.")
 
 
 class DashboardOut(BaseModel):

@@ -6,7 +6,7 @@ import asyncio
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,9 +19,14 @@ from cityverse.modules.industry.dashboard.schemas import (
     TargetGauge,
     TargetTrend,
     TaskForceProgress,
+    ThroughputPoint,
     TownCount,
+    TrendPoint,
 )
 from cityverse.modules.industry.models import Enterprise
+from cityverse.modules.industry.plan import service as plan
+from cityverse.modules.industry.support import service as support
+from cityverse.modules.industry.taskforces import service as taskforces
 
 SEGMENT_ORDER = ("hardware", "software", "content", "application")
 
@@ -54,25 +59,71 @@ def _segment_sort_key(item: tuple[tuple[str, str], int]) -> tuple[int, int, str]
     return rank, -count, sub
 
 
-async def plan_targets(session: AsyncSession) -> tuple[list[TargetGauge], list[TargetTrend]]:
-    """Plan targets and their quarterly trends (filled from the plan registry)."""
-    return [], []
+# How plan units are shown: (factor to divide by, Chinese unit, English unit).
+DISPLAY_UNITS: dict[str, tuple[float, str, str]] = {
+    "yuan": (1e8, "亿元", "100M yuan"),
+    "m2": (1e4, "万平方米", "10k m²"),
+    "projects": (1, "个", "projects"),
+    "enterprises": (1, "家", "enterprises"),
+}
+
+
+def _display(unit: str, value: float) -> tuple[float, str, str]:
+    factor, zh, en = DISPLAY_UNITS.get(unit, (1, unit, unit))
+    return round(value / factor, 2), zh, en
+
+
+async def plan_targets(
+    session: AsyncSession, as_of: date
+) -> tuple[list[TargetGauge], list[TargetTrend]]:
+    """Plan targets against their live values, and each one's value quarter by quarter."""
+    gauges: list[TargetGauge] = []
+    trends: list[TargetTrend] = []
+    for progress in await plan.target_progress(session, as_of):
+        target = progress.target
+        goal, unit, unit_en = _display(target.unit, target.target_value)
+        current, _, _ = _display(target.unit, progress.current_value)
+        names = {"key": str(target.id), "name": target.name_zh, "name_en": target.name_en,
+                 "unit": unit, "unit_en": unit_en}
+        gauges.append(TargetGauge(
+            **names, target=goal, current=current, deadline=target.deadline,
+            ratio=round(progress.current_value / target.target_value, 4)
+            if target.target_value else 0.0,
+        ))
+        trends.append(TargetTrend(**names, points=[
+            TrendPoint(quarter=label, value=_display(target.unit, value)[0])
+            for label, _, value in progress.trend
+        ]))
+    return gauges, trends
 
 
 async def service_throughput(session: AsyncSession, now: datetime) -> ServiceThroughput:
-    """Service-center request figures (filled from the service center)."""
-    return ServiceThroughput(total=0, open=0, in_progress=0, resolved=0, closed=0, by_month=[])
+    """Service-center requests by state, and filed/resolved per month for a year."""
+    figures = await support.stats(session, now=now, months=12)
+    return ServiceThroughput(
+        total=figures.total, open=figures.open, overdue=figures.overdue,
+        resolved=figures.resolved, rejected=figures.rejected,
+        avg_resolution_days=figures.avg_resolution_days,
+        mean_satisfaction=figures.mean_satisfaction,
+        by_month=[ThroughputPoint(period=p.period, submitted=p.submitted, resolved=p.resolved)
+                  for p in figures.by_month],
+    )
 
 
-async def task_force_progress(session: AsyncSession) -> list[TaskForceProgress]:
-    """Progress of each task force (filled from the task forces)."""
-    return []
+async def task_force_progress(session: AsyncSession, on: date) -> list[TaskForceProgress]:
+    """Each task force's tasks: how many, how many done or late, how far along."""
+    return [
+        TaskForceProgress(id=p.taskforce_id, name=p.name, name_en=p.name_en,
+                          tasks_total=p.tasks, tasks_done=p.done, tasks_late=p.late,
+                          progress=round(p.mean_progress / 100, 4))
+        for p in await taskforces.progress_summary(session, on=on)
+    ]
 
 
 async def build_dashboard(session: AsyncSession, now: datetime | None = None) -> DashboardOut:
     now = now or utcnow()
     by_town, by_segment = await enterprise_breakdown(session)
-    targets, trends = await plan_targets(session)
+    targets, trends = await plan_targets(session, now.date())
     return DashboardOut(
         generated_at=now,
         enterprises=sum(item.enterprises for item in by_segment),
@@ -81,7 +132,7 @@ async def build_dashboard(session: AsyncSession, now: datetime | None = None) ->
         targets=targets,
         trends=trends,
         service=await service_throughput(session, now),
-        task_forces=await task_force_progress(session),
+        task_forces=await task_force_progress(session, now.date()),
     )
 
 

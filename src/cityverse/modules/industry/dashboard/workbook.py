@@ -53,9 +53,11 @@ def _overview(book: Workbook, data: ReportData) -> None:
 
 
 def _targets(book: Workbook, data: ReportData) -> None:
-    rows = [[t.name, t.unit, t.target, t.current, t.ratio] for t in data.targets]
+    rows = [[t.name, t.unit, t.target, t.current, t.ratio, t.deadline.isoformat()]
+            for t in data.targets]
     _sheet(book, "目标指标", [("指标", 30, None), ("单位", 10, None), ("目标值", 14, DECIMAL),
-                          ("当前值", 14, DECIMAL), ("完成率", 12, PERCENT)], rows)
+                          ("当前值", 14, DECIMAL), ("完成率", 12, PERCENT),
+                          ("截止日期", 12, None)], rows)
 
 
 def _declarations(book: Workbook, data: ReportData) -> None:
@@ -66,16 +68,18 @@ def _declarations(book: Workbook, data: ReportData) -> None:
 def _service(book: Workbook, data: ReportData) -> None:
     s = data.service
     rows = [[p.period, p.submitted, p.resolved] for p in s.by_month]
-    rows.append(["当前待受理", s.open, None])
-    rows.append(["当前办理中", s.in_progress, None])
+    rows.append(["当前在办", s.open, None])
+    rows.append(["当前超期", s.overdue, None])
     _sheet(book, "服务诉求", [("月份", 14, None), ("受理数", 12, INTEGER),
                           ("办结数", 12, INTEGER)], rows)
 
 
 def _task_forces(book: Workbook, data: ReportData) -> None:
-    rows = [[f.name, f.tasks_total, f.tasks_done, f.progress] for f in data.task_forces]
+    rows = [[f.name, f.tasks_total, f.tasks_done, f.tasks_late, f.progress]
+            for f in data.task_forces]
     _sheet(book, "工作专班", [("专班", 30, None), ("任务数", 10, INTEGER),
-                          ("已完成", 10, INTEGER), ("进度", 10, PERCENT)], rows)
+                          ("已完成", 10, INTEGER), ("逾期", 10, INTEGER),
+                          ("平均进度", 10, PERCENT)], rows)
 
 
 def render_workbook(data: ReportData) -> bytes:
