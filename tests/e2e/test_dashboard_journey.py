@@ -19,6 +19,64 @@ def kpi(page: Page, key: str) -> int:
     return int(locator.inner_text().replace(",", ""))
 
 
+def dashboard_figures(page: Page) -> dict[str, int]:
+    page.goto("/dashboard")
+    return {key: kpi(page, key) for key in ("service-total", "service-open", "service-resolved")}
+
+
+def file_request(page: Page, title: str) -> str:
+    page.goto("/support")
+    card = page.get_by_test_id("service-card").filter(has_text="合同审查与法律咨询")
+    card.get_by_test_id("service-apply").click()
+    page.get_by_test_id("request-title").fill(title)
+    page.get_by_test_id("request-description").fill("请审查与经销商的合作协议。")
+    page.get_by_test_id("request-submit").click()
+    expect(page).to_have_url(re.compile(r"/support/requests/\d+$"))
+    expect(page.get_by_test_id("request-status")).to_have_text("已提交")
+    return page.url
+
+
+def handle_request(page: Page, request_url: str) -> None:
+    page.goto(request_url)
+    page.get_by_test_id("request-accept").click()
+    expect(page.get_by_test_id("request-status")).to_have_text("已受理")
+    page.get_by_test_id("request-start").click()
+    expect(page.get_by_test_id("request-status")).to_have_text("办理中")
+    page.get_by_test_id("request-resolve").click()
+    page.get_by_test_id("resolve-text").fill("已出具审查意见。")
+    page.get_by_test_id("resolve-confirm").click()
+    expect(page.get_by_test_id("request-status")).to_have_text("已办结")
+
+
+def test_a_handled_service_request_moves_the_screens_figures(page: Page) -> None:
+    login(page, "officer", DEMO_PASSWORD)
+    before = dashboard_figures(page)
+    shot(page, "dashboard-06-journey-before")
+    logout(page)
+
+    login(page, "enterprise", DEMO_PASSWORD)
+    request_url = file_request(page, "审查合作协议（数据大屏测试）")
+    logout(page)
+
+    login(page, "officer", DEMO_PASSWORD)
+    page.goto("/dashboard")
+    # The aggregate may be a few seconds old; the screen's own polling picks the change up.
+    expect(page.get_by_test_id("dashboard-kpi-service-total")).to_have_text(
+        f"{before['service-total'] + 1:,}", timeout=30_000)
+    expect(page.get_by_test_id("dashboard-kpi-service-open")).to_have_text(
+        f"{before['service-open'] + 1:,}", timeout=30_000)
+    handle_request(page, request_url)
+    page.goto("/dashboard")
+    expect(page.get_by_test_id("dashboard-kpi-service-resolved")).to_have_text(
+        f"{before['service-resolved'] + 1:,}", timeout=30_000)
+    expect(page.get_by_test_id("dashboard-kpi-service-open")).to_have_text(
+        f"{before['service-open']:,}")
+    expect(page.get_by_test_id("dashboard-kpi-service-total")).to_have_text(
+        f"{before['service-total'] + 1:,}")
+    page.wait_for_timeout(1500)
+    shot(page, "dashboard-07-journey-after")
+
+
 def test_officer_watches_the_data_screen_and_goes_full_screen(page: Page) -> None:
     login(page, "officer", DEMO_PASSWORD)
     page.get_by_test_id("nav-dashboard").click()

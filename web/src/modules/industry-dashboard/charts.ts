@@ -17,13 +17,16 @@ export type Translate = (key: string, values?: Record<string, unknown>) => strin
 export type Localise = (zh: string, en: string) => string
 
 function gaugePosition(index: number, count: number): { center: [string, string]; radius: string } {
-  const columns = count <= 2 ? count : 2
+  const columns = count <= 2 ? count : count <= 4 ? 2 : 3
   const rows = Math.ceil(count / columns)
   const column = index % columns
   const row = Math.floor(index / columns)
+  // A short last row is centred under the full rows.
+  const inRow = row === rows - 1 ? count - row * columns : columns
+  const offset = (columns - inRow) / 2
   return {
-    center: [`${((column + 0.5) / columns) * 100}%`, `${((row + 0.55) / rows) * 100}%`],
-    radius: `${Math.min(78 / columns, 88 / rows)}%`,
+    center: [`${((column + offset + 0.5) / columns) * 100}%`, `${((row + 0.42) / rows) * 100}%`],
+    radius: `${Math.min(62, 150 / columns, 120 / rows)}%`,
   }
 }
 
@@ -35,25 +38,28 @@ export function gaugeOption(targets: TargetGauge[], localise: Localise): ChartOp
       ...gaugePosition(index, targets.length),
       min: 0,
       max: 100,
-      startAngle: 210,
-      endAngle: -30,
-      progress: { show: true, width: 12, itemStyle: { color: COLORS[index % COLORS.length] } },
-      axisLine: { lineStyle: { width: 12, color: [[1, 'rgba(120, 190, 255, 0.15)']] } },
+      startAngle: 220,
+      endAngle: -40,
+      progress: { show: true, width: 10, itemStyle: { color: COLORS[index % COLORS.length] } },
+      axisLine: { lineStyle: { width: 10, color: [[1, 'rgba(120, 190, 255, 0.15)']] } },
       axisTick: { show: false },
       splitLine: { show: false },
       axisLabel: { show: false },
       pointer: { show: false },
       anchor: { show: false },
-      title: { offsetCenter: [0, '72%'], color: '#a9c7ee', fontSize: 14 },
-      detail: {
-        offsetCenter: [0, '5%'],
-        fontSize: 26,
-        fontWeight: 'bold',
-        color: '#ffffff',
-        formatter: () => `${Math.round(target.ratio * 100)}%\n{sub|${target.current} / ${target.target} ${localise(target.unit, target.unit_en)}}`,
-        rich: { sub: { fontSize: 12, color: '#7fa7d6', fontWeight: 'normal', padding: [6, 0, 0, 0] } },
+      title: {
+        offsetCenter: [0, '118%'],
+        color: '#a9c7ee',
+        fontSize: 14,
+        rich: { sub: { fontSize: 12, color: '#7fa7d6', padding: [4, 0, 0, 0] } },
       },
-      data: [{ value: Math.round(target.ratio * 1000) / 10, name: localise(target.name, target.name_en) }],
+      detail: { offsetCenter: [0, '0%'], fontSize: 24, fontWeight: 'bold', color: '#ffffff', formatter: '{value}%' },
+      data: [
+        {
+          value: Math.round(target.ratio * 100),
+          name: `${localise(target.name, target.name_en)}\n{sub|${target.current} / ${target.target} ${localise(target.unit, target.unit_en)}}`,
+        },
+      ],
     })),
   }
 }
