@@ -5,6 +5,7 @@ from cityverse.core.db import Base
 from cityverse.modules.assets.ledger import models as ledger_models
 from cityverse.modules.city import models as city_models
 from cityverse.modules.industry import models as industry_models
+from cityverse.modules.industry.dashboard import models as industry_dashboard_models
 from cityverse.modules.industry.plan import models as industry_plan_models
 from cityverse.modules.industry.registry import models as industry_registry_models
 from cityverse.modules.industry.support import models as support_models
@@ -14,6 +15,7 @@ from cityverse.modules.twin import models as twin_models
 MODEL_MODULES = (
     auth_models,
     city_models,
+    industry_dashboard_models,
     industry_models,
     industry_plan_models,
     industry_registry_models,

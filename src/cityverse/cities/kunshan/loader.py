@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cityverse.cities.kunshan import industry_plan
 from cityverse.cities.kunshan import support_demo
+from cityverse.cities.kunshan import industry_plan, support_demo
 from cityverse.cities.kunshan.demo_people import (
     DEMO_PASSWORD,
     DEMO_PEOPLE,

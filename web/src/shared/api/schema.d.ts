@@ -416,6 +416,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/industry/chain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Chain Taxonomy
+         * @description The industry chain: segments and the positions in each, with zh/en names.
+         */
+        get: operations["chain_taxonomy_api_industry_chain_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/industry/enterprises": {
         parameters: {
             query?: never;
@@ -468,6 +488,408 @@ export interface paths {
          * @description One enterprise.
          */
         get: operations["get_enterprise_api_industry_enterprises__enterprise_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/enterprises/{enterprise_id}/chain-position": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Chain Position
+         * @description Place an enterprise on the industry chain (officers).
+         */
+        put: operations["set_chain_position_api_industry_enterprises__enterprise_id__chain_position_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Labels
+         * @description Labels granted to enterprises, newest first; public, as the granting lists are.
+         */
+        get: operations["list_labels_api_industry_labels_get"];
+        put?: never;
+        /**
+         * Grant Label
+         * @description Grant a label (officers); 409 while the enterprise holds the same label.
+         */
+        post: operations["grant_label_api_industry_labels_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/labels/{label_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke Label
+         * @description Revoke a label (officers); the record stays, with the date and reason.
+         */
+        post: operations["revoke_label_api_industry_labels__label_id__revoke_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/declarations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Declarations
+         * @description Officers see every declaration (the review queue is `status=submitted`); members see
+         *     their own enterprise's.
+         */
+        get: operations["list_declarations_api_industry_declarations_get"];
+        put?: never;
+        /**
+         * Create Declaration
+         * @description Start the caller's enterprise's declaration for a year, as a draft; one per year.
+         */
+        post: operations["create_declaration_api_industry_declarations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/declarations/{declaration_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Declaration
+         * @description One declaration; another enterprise's answers 404.
+         */
+        get: operations["get_declaration_api_industry_declarations__declaration_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Declaration
+         * @description Change a draft or returned declaration of the caller's enterprise.
+         */
+        patch: operations["update_declaration_api_industry_declarations__declaration_id__patch"];
+        trace?: never;
+    };
+    "/api/industry/declarations/{declaration_id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit Declaration
+         * @description Send a draft or returned declaration to the officers.
+         */
+        post: operations["submit_declaration_api_industry_declarations__declaration_id__submit_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/declarations/{declaration_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Declaration
+         * @description Confirm a submitted declaration (officers); its figures count toward targets.
+         */
+        post: operations["confirm_declaration_api_industry_declarations__declaration_id__confirm_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/declarations/{declaration_id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return Declaration
+         * @description Return a submitted declaration with a reason the enterprise sees (officers).
+         */
+        post: operations["return_declaration_api_industry_declarations__declaration_id__return_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/targets/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Metrics
+         * @description The computable metrics a target may measure, with their units.
+         */
+        get: operations["list_metrics_api_industry_targets_metrics_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Targets
+         * @description Every plan target with its current value, gap, percent and quarterly trend, by
+         *     deadline. Stable for dashboards; all targets fit one page.
+         */
+        get: operations["list_targets_api_industry_targets_get"];
+        put?: never;
+        /**
+         * Create Target
+         * @description Add a target for a later plan (officers).
+         */
+        post: operations["create_target_api_industry_targets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/targets/{target_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Target
+         * @description One target with its progress.
+         */
+        get: operations["get_target_api_industry_targets__target_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Target
+         * @description Change a target's names, value or dates (officers); the metric stays.
+         */
+        patch: operations["update_target_api_industry_targets__target_id__patch"];
+        trace?: never;
+    };
+    "/api/industry/spaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Spaces
+         * @description Industrial space put in service for the industry.
+         */
+        get: operations["list_spaces_api_industry_spaces_get"];
+        put?: never;
+        /**
+         * Create Space
+         * @description Record industrial space (officers).
+         */
+        post: operations["create_space_api_industry_spaces_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/spaces/{space_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Space
+         * @description Remove a space recorded by mistake (officers).
+         */
+        delete: operations["delete_space_api_industry_spaces__space_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Space
+         * @description Correct an industrial space record (officers).
+         */
+        patch: operations["update_space_api_industry_spaces__space_id__patch"];
+        trace?: never;
+    };
+    "/api/industry/scenarios": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Scenarios
+         * @description Typical application scenario projects, with their milestones.
+         */
+        get: operations["list_scenarios_api_industry_scenarios_get"];
+        put?: never;
+        /**
+         * Create Scenario
+         * @description Register a project: a member's belongs to their enterprise; officers name the owner.
+         */
+        post: operations["create_scenario_api_industry_scenarios_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/scenarios/{project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Scenario
+         * @description One scenario project.
+         */
+        get: operations["get_scenario_api_industry_scenarios__project_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Scenario
+         * @description Change a project (its owner enterprise's members, or officers); 403 otherwise.
+         */
+        patch: operations["update_scenario_api_industry_scenarios__project_id__patch"];
+        trace?: never;
+    };
+    "/api/industry/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dashboard
+         * @description Every panel of the data screen in one answer; shared by all callers for a few seconds.
+         */
+        get: operations["dashboard_api_industry_dashboard_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Reports
+         * @description Reports made so far, newest month first (`sort=month`: oldest first).
+         */
+        get: operations["list_reports_api_industry_reports_get"];
+        put?: never;
+        /**
+         * Generate Report
+         * @description Make the monthly report (Excel and PDF) of a month now; an existing one is remade.
+         */
+        post: operations["generate_report_api_industry_reports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/industry/reports/{month}/{fmt}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Report
+         * @description One report file: `xlsx` (Excel workbook) or `pdf`.
+         */
+        get: operations["download_report_api_industry_reports__month___fmt__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1335,6 +1757,42 @@ export interface components {
              */
             note: string;
         };
+        /** ChainPositionIn */
+        ChainPositionIn: {
+            /**
+             * Segment
+             * @enum {string}
+             */
+            segment: "hardware" | "software" | "content" | "application";
+            /**
+             * Sub Segment
+             * @example optics
+             */
+            sub_segment: string;
+        };
+        /** ChainPositionOut */
+        ChainPositionOut: {
+            /** Key */
+            key: string;
+            /** Zh */
+            zh: string;
+            /** En */
+            en: string;
+        };
+        /** ChainSegmentOut */
+        ChainSegmentOut: {
+            /**
+             * Key
+             * @enum {string}
+             */
+            key: "hardware" | "software" | "content" | "application";
+            /** Zh */
+            zh: string;
+            /** En */
+            en: string;
+            /** Positions */
+            positions: components["schemas"]["ChainPositionOut"][];
+        };
         /** CheckpointOut */
         CheckpointOut: {
             /** Tree Size */
@@ -1397,6 +1855,132 @@ export interface components {
              */
             hashes: string[];
         };
+        /**
+         * DashboardOut
+         * @description Everything the big screen shows, in one answer (may be a few seconds old).
+         */
+        DashboardOut: {
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /** Enterprises */
+            enterprises: number;
+            /** By Town */
+            by_town: components["schemas"]["TownCount"][];
+            /** By Segment */
+            by_segment: components["schemas"]["SegmentCount"][];
+            /** Targets */
+            targets: components["schemas"]["TargetGauge"][];
+            /** Trends */
+            trends: components["schemas"]["TargetTrend"][];
+            service: components["schemas"]["ServiceThroughput"];
+            /** Task Forces */
+            task_forces: components["schemas"]["TaskForceProgress"][];
+        };
+        /**
+         * DeclarationIn
+         * @example {
+         *       "headcount": 262,
+         *       "patents": 48,
+         *       "rd_spending": 31500000,
+         *       "revenue": 268000000,
+         *       "software_copyrights": 12,
+         *       "trademarks": 6,
+         *       "year": 2025
+         *     }
+         */
+        DeclarationIn: {
+            /**
+             * Revenue
+             * @description Yuan, integer.
+             */
+            revenue: number;
+            /**
+             * Rd Spending
+             * @description Yuan, integer.
+             */
+            rd_spending: number;
+            /** Headcount */
+            headcount: number;
+            /** Patents */
+            patents: number;
+            /** Software Copyrights */
+            software_copyrights: number;
+            /** Trademarks */
+            trademarks: number;
+            /** Year */
+            year: number;
+            /**
+             * Enterprise Id
+             * @description Needed only by members of several enterprises.
+             */
+            enterprise_id?: number | null;
+        };
+        /** DeclarationOut */
+        DeclarationOut: {
+            /**
+             * Revenue
+             * @description Yuan, integer.
+             */
+            revenue: number;
+            /**
+             * Rd Spending
+             * @description Yuan, integer.
+             */
+            rd_spending: number;
+            /** Headcount */
+            headcount: number;
+            /** Patents */
+            patents: number;
+            /** Software Copyrights */
+            software_copyrights: number;
+            /** Trademarks */
+            trademarks: number;
+            /** Id */
+            id: number;
+            /** Enterprise Id */
+            enterprise_id: number;
+            /**
+             * Enterprise Name
+             * @default
+             */
+            enterprise_name: string;
+            /** Year */
+            year: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "submitted" | "returned" | "confirmed";
+            /** Return Reason */
+            return_reason: string | null;
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Reviewed At */
+            reviewed_at: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** DeclarationPatch */
+        DeclarationPatch: {
+            /** Revenue */
+            revenue?: number | null;
+            /** Rd Spending */
+            rd_spending?: number | null;
+            /** Headcount */
+            headcount?: number | null;
+            /** Patents */
+            patents?: number | null;
+            /** Software Copyrights */
+            software_copyrights?: number | null;
+            /** Trademarks */
+            trademarks?: number | null;
+        };
         /** EnterpriseOut */
         EnterpriseOut: {
             /** Id */
@@ -1426,6 +2010,12 @@ export interface components {
             employees: number | null;
             /** Is Demo */
             is_demo: boolean;
+            /**
+             * Labels
+             * @description Labels held now.
+             * @default []
+             */
+            labels: ("specialized" | "leading" | "chain-leader")[];
         };
         /** EntryOut */
         EntryOut: {
@@ -1564,6 +2154,77 @@ export interface components {
              */
             hashes: string[];
         };
+        /**
+         * LabelGrantIn
+         * @example {
+         *       "enterprise_id": 1,
+         *       "granted_on": "2024-08-16",
+         *       "kind": "specialized",
+         *       "source": "苏州市工信局 2024 年第二批"
+         *     }
+         */
+        LabelGrantIn: {
+            /** Enterprise Id */
+            enterprise_id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "specialized" | "leading" | "chain-leader";
+            /**
+             * Granted On
+             * Format: date
+             */
+            granted_on: string;
+            /**
+             * Source
+             * @description Granting body and batch.
+             */
+            source: string;
+        };
+        /** LabelOut */
+        LabelOut: {
+            /** Id */
+            id: number;
+            /** Enterprise Id */
+            enterprise_id: number;
+            /**
+             * Enterprise Name
+             * @default
+             */
+            enterprise_name: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "specialized" | "leading" | "chain-leader";
+            /**
+             * Granted On
+             * Format: date
+             */
+            granted_on: string;
+            /** Source */
+            source: string;
+            /** Revoked On */
+            revoked_on: string | null;
+            /** Revoked Reason */
+            revoked_reason: string | null;
+            /**
+             * Active
+             * @default true
+             */
+            active: boolean;
+        };
+        /** LabelRevokeIn */
+        LabelRevokeIn: {
+            /**
+             * Revoked On
+             * Format: date
+             */
+            revoked_on: string;
+            /** Reason */
+            reason: string;
+        };
         /** LoginIn */
         LoginIn: {
             /**
@@ -1608,6 +2269,53 @@ export interface components {
             city: components["schemas"]["CityOut"];
             /** Dev Mode */
             dev_mode: boolean;
+        };
+        /** MetricOut */
+        MetricOut: {
+            /**
+             * Key
+             * @enum {string}
+             */
+            key: "industry_revenue" | "rd_spending" | "scenario_projects_completed" | "leading_enterprises" | "specialized_smes" | "chain_leader_enterprises" | "industrial_space_area";
+            /** Zh */
+            zh: string;
+            /** En */
+            en: string;
+            /**
+             * Unit
+             * @enum {string}
+             */
+            unit: "yuan" | "projects" | "enterprises" | "m2";
+            /** Description Zh */
+            description_zh: string;
+            /** Description En */
+            description_en: string;
+        };
+        /** MilestoneIn */
+        MilestoneIn: {
+            /** Title */
+            title: string;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Done On */
+            done_on?: string | null;
+        };
+        /** MilestoneOut */
+        MilestoneOut: {
+            /** Title */
+            title: string;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Done On */
+            done_on?: string | null;
+            /** Id */
+            id: number;
         };
         /** NewTokenOut */
         NewTokenOut: {
@@ -1688,10 +2396,32 @@ export interface components {
             /** Size */
             size: number;
         };
+        /** PageOut[DeclarationOut] */
+        PageOut_DeclarationOut_: {
+            /** Items */
+            items: components["schemas"]["DeclarationOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
         /** PageOut[EnterpriseOut] */
         PageOut_EnterpriseOut_: {
             /** Items */
             items: components["schemas"]["EnterpriseOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** PageOut[LabelOut] */
+        PageOut_LabelOut_: {
+            /** Items */
+            items: components["schemas"]["LabelOut"][];
             /** Total */
             total: number;
             /** Page */
@@ -1710,6 +2440,17 @@ export interface components {
             /** Size */
             size: number;
         };
+        /** PageOut[ReportOut] */
+        PageOut_ReportOut_: {
+            /** Items */
+            items: components["schemas"]["ReportOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
         /** PageOut[RequestOut] */
         PageOut_RequestOut_: {
             /** Items */
@@ -1721,10 +2462,43 @@ export interface components {
             /** Size */
             size: number;
         };
+        /** PageOut[ScenarioOut] */
+        PageOut_ScenarioOut_: {
+            /** Items */
+            items: components["schemas"]["ScenarioOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
         /** PageOut[ServiceOut] */
         PageOut_ServiceOut_: {
             /** Items */
             items: components["schemas"]["ServiceOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** PageOut[SpaceOut] */
+        PageOut_SpaceOut_: {
+            /** Items */
+            items: components["schemas"]["SpaceOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** PageOut[TargetProgressOut] */
+        PageOut_TargetProgressOut_: {
+            /** Items */
+            items: components["schemas"]["TargetProgressOut"][];
             /** Total */
             total: number;
             /** Page */
@@ -1973,6 +2747,36 @@ export interface components {
              */
             role: "visitor" | "creator";
         };
+        /** ReportIn */
+        ReportIn: {
+            /**
+             * Month
+             * @description The month to report on, YYYY-MM.
+             * @example 2025-10
+             */
+            month: string;
+        };
+        /** ReportOut */
+        ReportOut: {
+            /** Id */
+            id: number;
+            /** Month */
+            month: string;
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /**
+             * Trigger
+             * @description `manual` (an officer asked) or `schedule` (monthly job).
+             */
+            trigger: string;
+            /** Xlsx Bytes */
+            xlsx_bytes: number;
+            /** Pdf Bytes */
+            pdf_bytes: number;
+        };
         /** RequestIn */
         RequestIn: {
             /** Service Id */
@@ -2069,17 +2873,172 @@ export interface components {
              */
             resolution: string;
         };
+        /** ReturnIn */
+        ReturnIn: {
+            /**
+             * Reason
+             * @description Shown to the enterprise.
+             */
+            reason: string;
+        };
         /**
          * Role
          * @enum {string}
          */
         Role: "admin" | "officer" | "enterprise" | "creator" | "visitor";
         /**
+         * ScenarioIn
+         * @example {
+         *       "field": "culture-tourism",
+         *       "link_path": "/spaces/zhouzhuang-night",
+         *       "milestones": [
+         *         {
+         *           "done_on": "2025-04-28",
+         *           "due_on": "2025-04-30",
+         *           "title": "方案评审"
+         *         }
+         *       ],
+         *       "name": "周庄古镇沉浸式夜游",
+         *       "started_on": "2025-03-01",
+         *       "status": "in_progress"
+         *     }
+         */
+        ScenarioIn: {
+            /** Name */
+            name: string;
+            /**
+             * Name En
+             * @default
+             */
+            name_en: string;
+            /**
+             * Field
+             * @enum {string}
+             */
+            field: "industry" | "culture-tourism" | "smart-city" | "education-health" | "commerce";
+            /**
+             * Owner Enterprise Id
+             * @description Officers name the owner; a member's project is their enterprise's.
+             */
+            owner_enterprise_id?: number | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Status
+             * @default planned
+             * @enum {string}
+             */
+            status: "planned" | "in_progress" | "completed" | "suspended";
+            /** Started On */
+            started_on?: string | null;
+            /**
+             * Completed On
+             * @description Defaults to today when completed.
+             */
+            completed_on?: string | null;
+            /**
+             * Link Path
+             * @description Platform path of the space or twin view showing it.
+             * @default
+             */
+            link_path: string;
+            /**
+             * Milestones
+             * @default []
+             */
+            milestones: components["schemas"]["MilestoneIn"][];
+        };
+        /** ScenarioOut */
+        ScenarioOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string;
+            /**
+             * Field
+             * @enum {string}
+             */
+            field: "industry" | "culture-tourism" | "smart-city" | "education-health" | "commerce";
+            /** Owner Enterprise Id */
+            owner_enterprise_id: number;
+            /**
+             * Owner Name
+             * @default
+             */
+            owner_name: string;
+            /** Description */
+            description: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "planned" | "in_progress" | "completed" | "suspended";
+            /** Started On */
+            started_on: string | null;
+            /** Completed On */
+            completed_on: string | null;
+            /** Link Path */
+            link_path: string;
+            /**
+             * Milestones
+             * @default []
+             */
+            milestones: components["schemas"]["MilestoneOut"][];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** ScenarioPatch */
+        ScenarioPatch: {
+            /** Name */
+            name?: string | null;
+            /** Name En */
+            name_en?: string | null;
+            /** Field */
+            field?: ("industry" | "culture-tourism" | "smart-city" | "education-health" | "commerce") | null;
+            /** Owner Enterprise Id */
+            owner_enterprise_id?: number | null;
+            /** Description */
+            description?: string | null;
+            /** Status */
+            status?: ("planned" | "in_progress" | "completed" | "suspended") | null;
+            /** Started On */
+            started_on?: string | null;
+            /** Completed On */
+            completed_on?: string | null;
+            /** Link Path */
+            link_path?: string | null;
+            /**
+             * Milestones
+             * @description When given, replaces the whole list.
+             */
+            milestones?: components["schemas"]["MilestoneIn"][] | null;
+        };
+        /**
          * Scope
          * @description What a bearer token may do; a browser session holds every scope of its user's roles.
          * @enum {string}
          */
         Scope: "read" | "write" | "review" | "admin";
+        /** SegmentCount */
+        SegmentCount: {
+            /**
+             * Segment
+             * @enum {string}
+             */
+            segment: "hardware" | "software" | "content" | "application";
+            /** Sub Segment */
+            sub_segment: string;
+            /** Enterprises */
+            enterprises: number;
+        };
         /** ServiceIn */
         ServiceIn: {
             /**
@@ -2141,6 +3100,40 @@ export interface components {
             /** Providers */
             providers: components["schemas"]["ProviderOut"][];
         };
+        /**
+         * ServiceThroughput
+         * @description Service-center requests: where they stand and how many flow through per month.
+         */
+        ServiceThroughput: {
+            /** Total */
+            total: number;
+            /**
+             * Open
+             * @description Filed, accepted or being handled.
+             */
+            open: number;
+            /**
+             * Overdue
+             * @description Open past their due time.
+             */
+            overdue: number;
+            /** Resolved */
+            resolved: number;
+            /** Rejected */
+            rejected: number;
+            /** Avg Resolution Days */
+            avg_resolution_days: number | null;
+            /**
+             * Mean Satisfaction
+             * @description Mean rating 1–5.
+             */
+            mean_satisfaction: number | null;
+            /**
+             * By Month
+             * @description The last twelve months, oldest first.
+             */
+            by_month: components["schemas"]["ThroughputPoint"][];
+        };
         /** ServiceUpdate */
         ServiceUpdate: {
             /** Category */
@@ -2166,6 +3159,80 @@ export interface components {
         /** SessionUserOut */
         SessionUserOut: {
             user: components["schemas"]["UserOut"];
+        };
+        /**
+         * SpaceIn
+         * @example {
+         *       "area_m2": 68000,
+         *       "in_service_on": "2023-06-30",
+         *       "park_name": "昆山元宇宙产业园（一期）",
+         *       "town": "花桥镇"
+         *     }
+         */
+        SpaceIn: {
+            /** Park Name */
+            park_name: string;
+            /** Town */
+            town: string;
+            /** Area M2 */
+            area_m2: number;
+            /**
+             * In Service On
+             * Format: date
+             */
+            in_service_on: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+        };
+        /**
+         * SpaceOut
+         * @example {
+         *       "area_m2": 68000,
+         *       "in_service_on": "2023-06-30",
+         *       "park_name": "昆山元宇宙产业园（一期）",
+         *       "town": "花桥镇"
+         *     }
+         */
+        SpaceOut: {
+            /** Park Name */
+            park_name: string;
+            /** Town */
+            town: string;
+            /** Area M2 */
+            area_m2: number;
+            /**
+             * In Service On
+             * Format: date
+             */
+            in_service_on: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /** Id */
+            id: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** SpacePatch */
+        SpacePatch: {
+            /** Park Name */
+            park_name?: string | null;
+            /** Town */
+            town?: string | null;
+            /** Area M2 */
+            area_m2?: number | null;
+            /** In Service On */
+            in_service_on?: string | null;
+            /** Note */
+            note?: string | null;
         };
         /** SummaryOut */
         SummaryOut: {
@@ -2231,6 +3298,186 @@ export interface components {
             /** Counts */
             counts: components["schemas"]["FigureOut"][];
         };
+        /**
+         * TargetGauge
+         * @description One plan target against its current value, in a unit fit for display.
+         */
+        TargetGauge: {
+            /**
+             * Key
+             * @description The target's id, as a string.
+             */
+            key: string;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string;
+            /**
+             * Unit
+             * @example 亿元
+             */
+            unit: string;
+            /**
+             * Unit En
+             * @example 100M yuan
+             */
+            unit_en: string;
+            /** Target */
+            target: number;
+            /** Current */
+            current: number;
+            /**
+             * Ratio
+             * @description current / target (may exceed 1).
+             */
+            ratio: number;
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+        };
+        /**
+         * TargetIn
+         * @example {
+         *       "deadline": "2028-12-31",
+         *       "metric": "industry_revenue",
+         *       "name_en": "Metaverse industry scale",
+         *       "name_zh": "元宇宙产业规模",
+         *       "plan_name": "昆山市元宇宙产业发展规划（2026—2028年）",
+         *       "plan_name_en": "Kunshan Metaverse Industry Plan (2026–2028)",
+         *       "target_value": 150000000000
+         *     }
+         */
+        TargetIn: {
+            /** Plan Name */
+            plan_name: string;
+            /**
+             * Plan Name En
+             * @default
+             */
+            plan_name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Name En */
+            name_en: string;
+            /**
+             * Metric
+             * @enum {string}
+             */
+            metric: "industry_revenue" | "rd_spending" | "scenario_projects_completed" | "leading_enterprises" | "specialized_smes" | "chain_leader_enterprises" | "industrial_space_area";
+            /** Target Value */
+            target_value: number;
+            /**
+             * Starts On
+             * @description Start of the trend; default 1 Jan of the deadline's year.
+             */
+            starts_on?: string | null;
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+        };
+        /** TargetPatch */
+        TargetPatch: {
+            /** Plan Name */
+            plan_name?: string | null;
+            /** Plan Name En */
+            plan_name_en?: string | null;
+            /** Name Zh */
+            name_zh?: string | null;
+            /** Name En */
+            name_en?: string | null;
+            /** Target Value */
+            target_value?: number | null;
+            /** Starts On */
+            starts_on?: string | null;
+            /** Deadline */
+            deadline?: string | null;
+        };
+        /**
+         * TargetProgressOut
+         * @description A target with its value computed from live records on `as_of`.
+         */
+        TargetProgressOut: {
+            /** Id */
+            id: number;
+            /** Key */
+            key: string | null;
+            /** Plan Name */
+            plan_name: string;
+            /** Plan Name En */
+            plan_name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Name En */
+            name_en: string;
+            /**
+             * Metric
+             * @enum {string}
+             */
+            metric: "industry_revenue" | "rd_spending" | "scenario_projects_completed" | "leading_enterprises" | "specialized_smes" | "chain_leader_enterprises" | "industrial_space_area";
+            /** Target Value */
+            target_value: number;
+            /**
+             * Unit
+             * @enum {string}
+             */
+            unit: "yuan" | "projects" | "enterprises" | "m2";
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Current Value */
+            current_value: number;
+            /**
+             * Gap
+             * @description How much is still missing (0 once met).
+             */
+            gap: number;
+            /**
+             * Percent
+             * @description Current value as a percentage of the target, 1 decimal.
+             */
+            percent: number;
+            /** Met */
+            met: boolean;
+            /**
+             * Trend
+             * @description Value at the end of each quarter.
+             */
+            trend: components["schemas"]["cityverse__modules__industry__plan__schemas__TrendPoint"][];
+        };
+        /** TargetTrend */
+        TargetTrend: {
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string;
+            /** Unit */
+            unit: string;
+            /** Unit En */
+            unit_en: string;
+            /**
+             * Points
+             * @description Value at the end of each quarter.
+             */
+            points: components["schemas"]["cityverse__modules__industry__dashboard__schemas__TrendPoint"][];
+        };
         /** TaskForceOut */
         TaskForceOut: {
             /** Id */
@@ -2253,6 +3500,26 @@ export interface components {
              * @description The caller belongs to this task force.
              */
             is_member: boolean;
+        };
+        /** TaskForceProgress */
+        TaskForceProgress: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string;
+            /** Tasks Total */
+            tasks_total: number;
+            /** Tasks Done */
+            tasks_done: number;
+            /** Tasks Late */
+            tasks_late: number;
+            /**
+             * Progress
+             * @description Mean progress of its tasks, 0–1.
+             */
+            progress: number;
         };
         /** TaskIn */
         TaskIn: {
@@ -2327,6 +3594,19 @@ export interface components {
             /** Status */
             status?: ("todo" | "in_progress" | "done" | "blocked") | null;
         };
+        /** ThroughputPoint */
+        ThroughputPoint: {
+            /**
+             * Period
+             * @description Month, YYYY-MM.
+             * @example 2025-11
+             */
+            period: string;
+            /** Submitted */
+            submitted: number;
+            /** Resolved */
+            resolved: number;
+        };
         /** TokenIn */
         TokenIn: {
             /**
@@ -2366,6 +3646,16 @@ export interface components {
             expires_at: string | null;
             /** Last Used At */
             last_used_at: string | null;
+        };
+        /** TownCount */
+        TownCount: {
+            /**
+             * Town Key
+             * @description Key of the town in the city pack.
+             */
+            town_key: string;
+            /** Enterprises */
+            enterprises: number;
         };
         /** UnreadCountOut */
         UnreadCountOut: {
@@ -2468,6 +3758,32 @@ export interface components {
              * @example 姓名与证件不符
              */
             reason: string;
+        };
+        /** TrendPoint */
+        cityverse__modules__industry__dashboard__schemas__TrendPoint: {
+            /**
+             * Quarter
+             * @example 2025Q3
+             */
+            quarter: string;
+            /** Value */
+            value: number;
+        };
+        /** TrendPoint */
+        cityverse__modules__industry__plan__schemas__TrendPoint: {
+            /**
+             * Quarter
+             * @example 2025Q3
+             */
+            quarter: string;
+            /**
+             * End
+             * Format: date
+             * @description Last day of the quarter, or the as-of date for the current.
+             */
+            end: string;
+            /** Value */
+            value: number;
         };
         /** RejectIn */
         cityverse__modules__industry__support__schemas__RejectIn: {
@@ -4263,11 +5579,89 @@ export interface operations {
             };
         };
     };
+    chain_taxonomy_api_industry_chain_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainSegmentOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     list_enterprises_api_industry_enterprises_get: {
         parameters: {
             query?: {
                 /** @description Industry-chain segment. */
                 segment?: ("hardware" | "software" | "content" | "application") | null;
+                /** @description Position on the chain. */
+                sub_segment?: string | null;
+                /** @description Only holders of this label. */
+                label?: ("specialized" | "leading" | "chain-leader") | null;
                 /** @description Part of the name, or the USCC. */
                 q?: string | null;
                 /** @description Page number, from 1. */
@@ -4440,6 +5834,2213 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EnterpriseOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    set_chain_position_api_industry_enterprises__enterprise_id__chain_position_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enterprise_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChainPositionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_labels_api_industry_labels_get: {
+        parameters: {
+            query?: {
+                /** @description 专精特新 / 领军企业 / 链主企业. */
+                kind?: ("specialized" | "leading" | "chain-leader") | null;
+                enterprise_id?: number | null;
+                /** @description Only labels not revoked. */
+                active?: boolean;
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items per page. */
+                size?: number;
+                /** @description Column to sort by; prefix `-` for descending. */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOut_LabelOut_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    grant_label_api_industry_labels_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LabelGrantIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabelOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    revoke_label_api_industry_labels__label_id__revoke_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                label_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LabelRevokeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabelOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_declarations_api_industry_declarations_get: {
+        parameters: {
+            query?: {
+                status?: ("draft" | "submitted" | "returned" | "confirmed") | null;
+                year?: number | null;
+                enterprise_id?: number | null;
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items per page. */
+                size?: number;
+                /** @description Column to sort by; prefix `-` for descending. */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOut_DeclarationOut_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_declaration_api_industry_declarations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclarationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeclarationOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_declaration_api_industry_declarations__declaration_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                declaration_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeclarationOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_declaration_api_industry_declarations__declaration_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                declaration_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclarationPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeclarationOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    submit_declaration_api_industry_declarations__declaration_id__submit_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                declaration_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeclarationOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    confirm_declaration_api_industry_declarations__declaration_id__confirm_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                declaration_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeclarationOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    return_declaration_api_industry_declarations__declaration_id__return_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                declaration_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReturnIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeclarationOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_metrics_api_industry_targets_metrics_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_targets_api_industry_targets_get: {
+        parameters: {
+            query?: {
+                /** @description Day to compute values for; default today. */
+                as_of?: string | null;
+                plan_name?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOut_TargetProgressOut_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_target_api_industry_targets_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TargetIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetProgressOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_target_api_industry_targets__target_id__get: {
+        parameters: {
+            query?: {
+                as_of?: string | null;
+            };
+            header?: never;
+            path: {
+                target_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetProgressOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_target_api_industry_targets__target_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                target_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TargetPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetProgressOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_spaces_api_industry_spaces_get: {
+        parameters: {
+            query?: {
+                town?: string | null;
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items per page. */
+                size?: number;
+                /** @description Column to sort by; prefix `-` for descending. */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOut_SpaceOut_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_space_api_industry_spaces_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpaceIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpaceOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_space_api_industry_spaces__space_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                space_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_space_api_industry_spaces__space_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                space_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpacePatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpaceOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_scenarios_api_industry_scenarios_get: {
+        parameters: {
+            query?: {
+                /** @description Application field. */
+                field?: ("industry" | "culture-tourism" | "smart-city" | "education-health" | "commerce") | null;
+                status?: ("planned" | "in_progress" | "completed" | "suspended") | null;
+                /** @description Owner enterprise. */
+                enterprise_id?: number | null;
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items per page. */
+                size?: number;
+                /** @description Column to sort by; prefix `-` for descending. */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOut_ScenarioOut_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_scenario_api_industry_scenarios_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScenarioIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScenarioOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_scenario_api_industry_scenarios__project_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScenarioOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_scenario_api_industry_scenarios__project_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScenarioPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScenarioOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    dashboard_api_industry_dashboard_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_reports_api_industry_reports_get: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items per page. */
+                size?: number;
+                /** @description Column to sort by; prefix `-` for descending. */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOut_ReportOut_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    generate_report_api_industry_reports_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    download_report_api_industry_reports__month___fmt__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                month: string;
+                fmt: "xlsx" | "pdf";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "application/pdf": unknown;
                 };
             };
             /** @description Unauthorized */
