@@ -880,6 +880,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/works/{work_id}/certificate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Work Certificate
+         * @description The registration certificate as JSON: the facts and proofs a verifier checks offline.
+         */
+        get: operations["work_certificate_api_works__work_id__certificate_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/works/{work_id}/certificate.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Work Certificate Pdf
+         * @description The registration certificate as a PDF with a QR code to the public verify page.
+         */
+        get: operations["work_certificate_pdf_api_works__work_id__certificate_pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -930,6 +970,89 @@ export interface components {
              * @default
              */
             description: string;
+        };
+        /** CertificateCreator */
+        CertificateCreator: {
+            /** Did */
+            did: string;
+            /** Name */
+            name: string;
+        };
+        /** CertificateLog */
+        CertificateLog: {
+            /**
+             * Origin
+             * @description The log's name, first line of its checkpoints.
+             */
+            origin: string;
+            /**
+             * Verifier Key
+             * @description Signed-note verifier key of the checkpoints.
+             */
+            verifier_key: string;
+            /**
+             * Index
+             * @description Leaf index of the registration entry.
+             */
+            index: number;
+            /**
+             * Entry
+             * @description The signed work.register transaction, standard base64.
+             */
+            entry: string;
+            /** Leaf Hash */
+            leaf_hash: string;
+            /** Tree Size */
+            tree_size: number;
+            /** Root Hash */
+            root_hash: string;
+            /**
+             * Inclusion Proof
+             * @description RFC 9162 audit path, standard base64.
+             */
+            inclusion_proof: string[];
+            /**
+             * Checkpoint
+             * @description C2SP checkpoint in an Ed25519 signed note.
+             */
+            checkpoint: string;
+        };
+        /**
+         * CertificateOut
+         * @description A work's registration certificate: everything needed to verify it independently.
+         */
+        CertificateOut: {
+            /**
+             * Format
+             * @constant
+             */
+            format: "cityverse-work-certificate/v1";
+            /** Certificate Id */
+            certificate_id: string;
+            /** Verify Url */
+            verify_url: string;
+            work: components["schemas"]["CertificateWork"];
+            creator: components["schemas"]["CertificateCreator"];
+            /** Registered At */
+            registered_at: string;
+            log: components["schemas"]["CertificateLog"];
+            /** Issued At */
+            issued_at: string;
+        };
+        /** CertificateWork */
+        CertificateWork: {
+            /** Id */
+            id: string;
+            /** Title */
+            title: string;
+            /** Kind */
+            kind: string;
+            /** Media Type */
+            media_type: string;
+            /** Size Bytes */
+            size_bytes: number;
+            /** Content Sha256 */
+            content_sha256: string;
         };
         /** CheckpointOut */
         CheckpointOut: {
@@ -5298,6 +5421,158 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PreparedOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    work_certificate_api_works__work_id__certificate_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                work_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    work_certificate_pdf_api_works__work_id__certificate_pdf_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                work_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The printable certificate. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
                 };
             };
             /** @description Unauthorized */

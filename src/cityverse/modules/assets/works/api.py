@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import Depends, File, Form, Path, Query, UploadFile
+from fastapi import Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from cityverse.core.auth.deps import requires
@@ -17,8 +17,9 @@ from cityverse.modules.assets.identity.b64url import b64url_encode
 from cityverse.modules.assets.keys.schemas import PreparedOut
 from cityverse.modules.assets.works import messages as _messages  # noqa: F401 - registers them
 from cityverse.modules.assets.works import service
+from cityverse.modules.assets.works.certificate import certificate_data, certificate_pdf
 from cityverse.modules.assets.works.models import AWAITING_SIGNATURE, REGISTERED, Work
-from cityverse.modules.assets.works.schemas import MyWorkOut, UploadedOut, WorkOut
+from cityverse.modules.assets.works.schemas import CertificateOut, MyWorkOut, UploadedOut, WorkOut
 
 router = make_router("/api/works", "works")
 
@@ -139,3 +140,30 @@ async def prepare_registration(db: Db, me: Writer, work_id: WorkId) -> PreparedO
         raise AppError(409, "work_already_registered")
     payload, message = service.register_payload(work)
     return PreparedOut(payload=payload, message=b64url_encode(message))
+
+
+async def _certificate(
+    request: Request, db: Db, settings: AppSettings, work_id: str
+) -> dict[str, object]:
+    work = await service.get_work(db, work_id, None)
+    return await certificate_data(db, settings, work, str(request.base_url))
+
+
+@router.get("/{work_id}/certificate", response_model=CertificateOut)
+async def work_certificate(
+    request: Request, db: Db, settings: AppSettings, _: Anyone, work_id: WorkId
+) -> dict[str, object]:
+    """The registration certificate as JSON: the facts and proofs a verifier checks offline."""
+    return await _certificate(request, db, settings, work_id)
+
+
+@router.get("/{work_id}/certificate.pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}},
+                             "description": "The printable certificate."}})
+async def work_certificate_pdf(
+    request: Request, db: Db, settings: AppSettings, _: Anyone, work_id: WorkId
+) -> Response:
+    """The registration certificate as a PDF with a QR code to the public verify page."""
+    data = await _certificate(request, db, settings, work_id)
+    return Response(certificate_pdf(data), media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="certificate-{work_id}.pdf"'})

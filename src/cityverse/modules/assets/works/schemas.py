@@ -49,3 +49,42 @@ class UploadedOut(BaseModel):
     signing: dict[str, Any] | None = Field(
         None, description="For users with their own key: {payload, message} to sign in the "
         "browser and submit to /api/identity/transactions/submit.")
+
+
+class CertificateWork(BaseModel):
+    id: str
+    title: str
+    kind: str
+    media_type: str
+    size_bytes: int
+    content_sha256: str
+
+
+class CertificateCreator(BaseModel):
+    did: str
+    name: str
+
+
+class CertificateLog(BaseModel):
+    origin: str = Field(description="The log's name, first line of its checkpoints.")
+    verifier_key: str = Field(description="Signed-note verifier key of the checkpoints.")
+    index: int = Field(description="Leaf index of the registration entry.")
+    entry: str = Field(description="The signed work.register transaction, standard base64.")
+    leaf_hash: str
+    tree_size: int
+    root_hash: str
+    inclusion_proof: list[str] = Field(description="RFC 9162 audit path, standard base64.")
+    checkpoint: str = Field(description="C2SP checkpoint in an Ed25519 signed note.")
+
+
+class CertificateOut(BaseModel):
+    """A work's registration certificate: everything needed to verify it independently."""
+
+    format: Literal["cityverse-work-certificate/v1"]
+    certificate_id: str
+    verify_url: str
+    work: CertificateWork
+    creator: CertificateCreator
+    registered_at: str
+    log: CertificateLog
+    issued_at: str
