@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cityverse.cities.kunshan import demo_works
 from cityverse.cities.kunshan.demo_people import (
     DEMO_PASSWORD,
     DEMO_PEOPLE,
@@ -100,3 +101,9 @@ async def load(session: AsyncSession, settings: Settings, progress: Progress) ->
     enterprises = await load_enterprises(session, progress)
     people = await load_people(session, settings, enterprises, progress)
     return {"places": places, "enterprises": len(enterprises), "people": people}
+
+
+async def load_after_commit(settings: Settings, progress: Progress) -> dict[str, int]:
+    """Steps that append to the ledger, run after `load` committed: each registration is its
+    own transaction, and on SQLite the ledger's writer needs the write lock `load` would hold."""
+    return {"works": await demo_works.load_works(settings, progress)}

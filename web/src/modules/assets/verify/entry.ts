@@ -80,3 +80,21 @@ export async function openWorkRegistration(entry: Uint8Array): Promise<WorkRegis
     signatureValid,
   }
 }
+
+export function base58Encode(data: Uint8Array): string {
+  let number = 0n
+  for (const byte of data) number = number * 256n + BigInt(byte)
+  let out = ''
+  while (number > 0n) {
+    out = ALPHABET[Number(number % 58n)] + out
+    number /= 58n
+  }
+  let zeros = 0
+  while (zeros < data.length && data[zeros] === 0) zeros++
+  return '1'.repeat(zeros) + out
+}
+
+/** The did:key of a raw Ed25519 public key. */
+export function didFromPublicKey(publicKey: Uint8Array): string {
+  return 'did:key:z' + base58Encode(concat(ED25519_PUB, publicKey))
+}
