@@ -41,7 +41,15 @@ export interface LogSource {
 }
 
 export type Verdict = 'match' | 'valid' | 'not_registered' | 'tampered'
-export type CheckName = 'logKey' | 'entry' | 'signature' | 'checkpoint' | 'inclusion' | 'certificateProof' | 'content'
+export type CheckName =
+  | 'logKey'
+  | 'entry'
+  | 'signature'
+  | 'checkpoint'
+  | 'inclusion'
+  | 'certificateProof'
+  | 'certificateContent'
+  | 'content'
 
 export interface Check {
   name: CheckName
@@ -127,7 +135,7 @@ export async function verify(
   const included = await verifyInclusion(index, checkpoint.treeSize, await leafHash(entry), proof.map(fromBase64), checkpoint.rootHash)
   if (!check('inclusion', included)) return result
   if (cert && !check('certificateProof', await certificateProofHolds(cert, key.vkey, entry))) return result
-  if (cert && !check('content', cert.work.content_sha256 === registration.contentSha256)) return result
+  if (cert && !check('certificateContent', cert.work.content_sha256 === registration.contentSha256)) return result
 
   if (fileSha256 === null) {
     result.verdict = 'valid'
