@@ -136,3 +136,18 @@ def test_a_visitor_without_a_verified_name_is_told_why(page: Page) -> None:
     page.get_by_test_id("work-submit").click()
     expect(page.locator(".el-message--error")).to_contain_text("实名认证")
     shot(page, "works-needs-realname")
+
+
+def test_an_own_browser_key_signs_the_registration(page: Page) -> None:
+    """WebCrypto Ed25519 in Chromium: the key is made and kept in the browser, the server only
+    verifies what it signs."""
+    login(page, "enterprise", DEMO_PASSWORD)
+    page.goto("/works")
+    page.locator(".advanced summary").click()
+    page.get_by_test_id("external-key-create").click()
+    expect(page.get_by_test_id("identity-kind")).to_have_text(re.compile("自有密钥"))
+    did = page.get_by_test_id("identity-did").inner_text()
+    work_id = upload(page, "浏览器签名的设计稿", artwork())
+    page.goto(f"/works/{work_id}")
+    expect(page.get_by_test_id("work-did")).to_have_text(did)
+    shot(page, "works-browser-signed")
