@@ -24,6 +24,7 @@ from cityverse.core.modules import ModuleSpec, Registry
 from cityverse.core.ops import router as ops_router
 from cityverse.core.spa import SpaFiles
 from cityverse.modules.assets.ledger import spec as ledger_spec
+from cityverse.modules.assets.works import spec as works_spec
 from cityverse.modules.city import spec as city_spec
 from cityverse.modules.industry import spec as industry_spec
 from cityverse.modules.industry.support import spec as industry_support_spec
@@ -45,6 +46,7 @@ MODULES: tuple[ModuleSpec, ...] = (
     notifications_api.SPEC,
     ledger_spec.SPEC,
     twin_spec.SPEC,
+    works_spec.SPEC,
 )
 
 
@@ -124,6 +126,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _check_every_route_declares_access()
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,
                        upload_max_bytes=settings.upload_max_bytes)
+    larger_bodies = {
+        path: limit for module in MODULES if module.body_limits is not None
+        for path, limit in module.body_limits(settings).items()
+    }
+    app.add_middleware(
+        BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, larger=larger_bodies
+    )
     app.add_middleware(RequestContextMiddleware)
     app.mount("/", SpaFiles(STATIC_DIR, _methods_by_path(api_routes())), name="web")
     return app

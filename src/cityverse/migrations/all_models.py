@@ -2,7 +2,9 @@
 
 from cityverse.core.auth import models as auth_models
 from cityverse.core.db import Base
+from cityverse.modules.assets.keys import models as asset_key_models
 from cityverse.modules.assets.ledger import models as ledger_models
+from cityverse.modules.assets.works import models as work_models
 from cityverse.modules.city import models as city_models
 from cityverse.modules.industry import models as industry_models
 from cityverse.modules.industry.dashboard import models as industry_dashboard_models
@@ -13,6 +15,7 @@ from cityverse.modules.industry.taskforces import models as taskforce_models
 from cityverse.modules.twin import models as twin_models
 
 MODEL_MODULES = (
+    asset_key_models,
     auth_models,
     city_models,
     industry_dashboard_models,
@@ -23,5 +26,6 @@ MODEL_MODULES = (
     support_models,
     taskforce_models,
     twin_models,
+    work_models,
 )
 metadata = Base.metadata

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cityverse.cities.kunshan import industry_plan
 from cityverse.cities.kunshan import support_demo
 from cityverse.cities.kunshan import industry_plan, support_demo
+from cityverse.cities.kunshan import demo_works
 from cityverse.cities.kunshan.demo_people import (
     DEMO_PASSWORD,
     DEMO_PEOPLE,
@@ -106,3 +107,8 @@ async def load(session: AsyncSession, settings: Settings, progress: Progress) ->
     return {"places": places, "enterprises": len(enterprises), "people": people}
     support = await support_demo.load(session, read_data, enterprises, progress)
     return {"places": places, "enterprises": len(enterprises), "people": people, **support}
+
+async def load_after_commit(settings: Settings, progress: Progress) -> dict[str, int]:
+    """Steps that append to the ledger, run after `load` committed: each registration is its
+    own transaction, and on SQLite the ledger's writer needs the write lock `load` would hold."""
+    return {"works": await demo_works.load_works(settings, progress)}
