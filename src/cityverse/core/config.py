@@ -67,6 +67,11 @@ class Settings(BaseSettings):
         1000, ge=10, description="…or this long after the last one, when entries are waiting."
     )
 
+    token_holding_days: int = Field(
+        180, ge=0, le=3650,
+        description="Days a digital collectible must be held before its owner may gift it.",
+    )
+
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
         if self.env == "prod" and (

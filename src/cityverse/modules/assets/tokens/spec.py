@@ -1,0 +1,21 @@
+"""How digital collectibles plug into the platform."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cityverse.core.modules import ModuleSpec
+from cityverse.modules.assets.tokens import api
+from cityverse.modules.assets.tokens.models import AssetToken
+
+
+async def stats(session: AsyncSession) -> dict[str, int]:
+    count = await session.scalar(
+        select(func.count()).select_from(AssetToken).where(AssetToken.burned_at.is_(None))
+    )
+    return {"asset_tokens": count or 0}
+
+
+SPEC = ModuleSpec(name="asset-tokens", routers=(api.router,), stats=stats,
+                  live_systems={"digital-assets": "/collections"})
