@@ -43,6 +43,7 @@ def test_migrate_demo_twice_and_create_admin(tmp_path: Path) -> None:
 def test_demo_is_refused_outside_dev(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CITYVERSE_ENV", "prod")
     monkeypatch.setenv("CITYVERSE_SECRET_KEY", "p" * 40)
+    monkeypatch.setenv("CITYVERSE_ASSETS_KEK", "q" * 40)
     result = runner.invoke(app, ["demo"])
     assert result.exit_code == 2 and "Refusing" in result.output
 

@@ -24,6 +24,7 @@ from cityverse.core.ops import router as ops_router
 from cityverse.core.spa import SpaFiles
 from cityverse.modules.assets.ledger import spec as ledger_spec
 from cityverse.modules.assets.tokens import spec as tokens_spec
+from cityverse.modules.assets.works import spec as works_spec
 from cityverse.modules.city import spec as city_spec
 from cityverse.modules.industry import spec as industry_spec
 from cityverse.modules.portal import spec as portal_spec
@@ -38,6 +39,7 @@ MODULES: tuple[ModuleSpec, ...] = (
     city_spec.SPEC,
     industry_spec.SPEC,
     ledger_spec.SPEC,
+    works_spec.SPEC,
     tokens_spec.SPEC,
 )
 
@@ -116,7 +118,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         for router in module.routers:
             app.include_router(router)
     _check_every_route_declares_access()
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    larger_bodies = {
+        path: limit for module in MODULES if module.body_limits is not None
+        for path, limit in module.body_limits(settings).items()
+    }
+    app.add_middleware(
+        BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, larger=larger_bodies
+    )
     app.add_middleware(RequestContextMiddleware)
     app.mount("/", SpaFiles(STATIC_DIR, _methods_by_path(api_routes())), name="web")
     return app

@@ -20,8 +20,16 @@ def test_prod_refuses_the_default_secret(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_prod_with_a_real_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CITYVERSE_ENV", "prod")
     monkeypatch.setenv("CITYVERSE_SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("CITYVERSE_ASSETS_KEK", "a" * 40)
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     assert settings.secure_cookies and not settings.dev_mode
+
+
+def test_prod_refuses_a_missing_assets_kek(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CITYVERSE_ENV", "prod")
+    monkeypatch.setenv("CITYVERSE_SECRET_KEY", "k" * 40)
+    with pytest.raises(ValidationError, match="CITYVERSE_ASSETS_KEK"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
 
 
 def test_dev_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

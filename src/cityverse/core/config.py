@@ -67,6 +67,14 @@ class Settings(BaseSettings):
         1000, ge=10, description="…or this long after the last one, when entries are waiting."
     )
 
+    assets_kek: str = Field(
+        "",
+        description="Key-encryption key of the asset platform (custodial user keys, work "
+        "originals); empty derives one from the secret key, refused outside dev mode.",
+    )
+    assets_max_upload_bytes: int = Field(
+        50 * 1_048_576, ge=1024, le=2**31, description="Largest work file a creator may upload."
+    )
     token_holding_days: int = Field(
         180, ge=0, le=3650,
         description="Days a digital collectible must be held before its owner may gift it.",
@@ -79,6 +87,11 @@ class Settings(BaseSettings):
         ):
             raise ValueError(
                 "CITYVERSE_SECRET_KEY must be set to a random value of 32+ characters "
+                "outside dev mode"
+            )
+        if self.env == "prod" and len(self.assets_kek) < 32:
+            raise ValueError(
+                "CITYVERSE_ASSETS_KEK must be set to a random value of 32+ characters "
                 "outside dev mode"
             )
         return self

@@ -61,19 +61,24 @@ class RequestContextMiddleware:
 
 
 class BodySizeLimitMiddleware:
-    """Refuses bodies over the limit (413) by header or while streaming, before parsing."""
+    """Refuses bodies over the limit (413) by header or while streaming, before parsing.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    `larger` names exact paths (uploads) that may take more than `max_bytes`, with their limit.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = larger or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.larger.get(scope["path"], self.max_bytes)
         length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
-            await self._refuse(scope, send)
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await self._refuse(scope, send, limit)
             return
         received = 0
 
@@ -82,17 +87,15 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     # An HTTPException survives FastAPI's body parsing and reaches the handler.
                     raise StarletteHTTPException(413)
             return message
 
         await self.app(scope, limited_receive, send)
 
-    async def _refuse(self, scope: Scope, send: Send) -> None:
-        response = error_response(
-            Request(scope), 413, "payload_too_large", limit=self.max_bytes
-        )
+    async def _refuse(self, scope: Scope, send: Send, limit: int) -> None:
+        response = error_response(Request(scope), 413, "payload_too_large", limit=limit)
         await response(scope, _empty_receive, send)
 
 

@@ -14,9 +14,13 @@ from dataclasses import dataclass, field
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cityverse.core.config import Settings
+
 StatsFn = Callable[[AsyncSession], Awaitable[dict[str, int]]]
 # Entered after the database engine is ready, left before it closes (reverse module order).
 LifespanFn = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+# Request paths that take bodies above the platform's JSON limit (uploads), with their limits.
+BodyLimitsFn = Callable[[Settings], dict[str, int]]
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,7 @@ class ModuleSpec:
     live_systems: dict[str, str] = field(default_factory=dict)
     # Background work the module runs while the app serves (e.g. a queue's writer task).
     lifespan: LifespanFn | None = None
+    body_limits: BodyLimitsFn | None = None
 
 
 @dataclass

@@ -3,11 +3,15 @@
 from cityverse.core import audit
 from cityverse.core.auth import models as auth_models
 from cityverse.core.db import Base
+from cityverse.modules.assets.keys import models as asset_key_models
 from cityverse.modules.assets.ledger import models as ledger_models
 from cityverse.modules.assets.tokens import models as token_models
+from cityverse.modules.assets.works import models as work_models
 from cityverse.modules.city import models as city_models
 from cityverse.modules.industry import models as industry_models
 
-MODEL_MODULES = (audit, auth_models, city_models, industry_models, ledger_models,
-                 token_models)
+MODEL_MODULES = (
+    audit, auth_models, city_models, industry_models, ledger_models, asset_key_models,
+    work_models, token_models,
+)
 metadata = Base.metadata

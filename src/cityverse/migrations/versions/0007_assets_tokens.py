@@ -1,7 +1,7 @@
 """assets tokens: collections, documents, tokens, events
 
 Revision ID: 0007_assets_tokens
-Revises: 0002
+Revises: 0006_assets_works
 Create Date: 2026-11-23 23:28:52.740288
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import cityverse.core.db
 
 revision: str = '0007_assets_tokens'
-down_revision: str | None = '0002'
+down_revision: str | None = '0006_assets_works'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -9,6 +10,7 @@ from datetime import timedelta
 import httpx
 import pytest
 from fastapi import FastAPI
+from PIL import Image
 from sqlalchemy import func, select, update
 
 from cityverse.core.auth import service as accounts
@@ -28,6 +30,13 @@ class People:
     collector: httpx.AsyncClient
     friend: httpx.AsyncClient
     unverified: httpx.AsyncClient
+    work_id: str = ""
+
+    async def propose(
+        self, client: httpx.AsyncClient, files: list[tuple[str, bytes]] | None = None,
+        **fields: object,
+    ) -> httpx.Response:
+        return await propose(client, files, **{"work_id": self.work_id, **fields})
 
 
 @pytest.fixture
@@ -44,12 +53,31 @@ async def people(app: FastAPI, signed_in: Callable[..., Awaitable[httpx.AsyncCli
             user = await accounts.find_user(session, username)
             assert user is not None
             await accounts.set_realname_state(session, user.id, "approved", username)
-    return People(**clients)
+    found = People(**clients)
+    found.work_id = await register_work(found.creator)
+    return found
+
+
+async def register_work(client: httpx.AsyncClient, data: bytes | None = None,
+                        filename: str = "work.png") -> str:
+    """A work registered (确权) on the log by the signed-in creator; its public id."""
+    response = await client.post(
+        "/api/works", data={"title": "玉峰山", "description": "测试作品"},
+        files={"file": (filename, data or png_bytes(), "application/octet-stream")})
+    assert response.status_code == 201, response.text
+    work_id: str = response.json()["work"]["id"]
+    return work_id
+
+
+def png_bytes(colour: tuple[int, int, int] = (200, 80, 40)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 64), colour).save(out, format="PNG")
+    return out.getvalue()
 
 
 def proposal(**overrides: object) -> dict[str, object]:
     return {"title": "玉峰山四季", "description": "四幅昆山玉峰山的四季画作", "edition_count": "3",
-            "work_id": "work-1", **overrides}
+            **overrides}
 
 
 async def propose(
@@ -61,7 +89,7 @@ async def propose(
 
 
 async def approved_collection(people: People, editions: int = 3) -> int:
-    created = await propose(people.creator, edition_count=str(editions))
+    created = await people.propose(people.creator, edition_count=str(editions))
     assert created.status_code == 201, created.text
     collection_id: int = created.json()["id"]
     approved = await people.officer.post(f"/api/assets/collections/{collection_id}/review",

@@ -15,7 +15,16 @@ from cityverse.modules.assets.identity import open_transaction
 from cityverse.modules.assets.ledger import Verifier, leaf_hash, open_checkpoint, verify_inclusion
 from tests_support import audit_actions
 
-from .conftest import PDF, PNG, People, age_tokens, approved_collection, log_size, propose
+from .conftest import (
+    PDF,
+    PNG,
+    People,
+    age_tokens,
+    approved_collection,
+    log_size,
+    png_bytes,
+    register_work,
+)
 
 TOKENS = "/api/assets/collections/{}/tokens/{}"
 
@@ -23,7 +32,7 @@ TOKENS = "/api/assets/collections/{}/tokens/{}"
 async def test_a_creator_proposes_and_an_officer_approval_mints_every_edition(
     app: FastAPI, people: People
 ) -> None:
-    created = await propose(people.creator, files=[("a.png", PNG), ("b.pdf", PDF)])
+    created = await people.propose(people.creator, files=[("a.png", PNG), ("b.pdf", PDF)])
     assert created.status_code == 201, created.text
     body = created.json()
     assert body["status"] == "pending"
@@ -40,6 +49,7 @@ async def test_a_creator_proposes_and_an_officer_approval_mints_every_edition(
         f"/api/assets/collections/{body['id']}/documents/{doc['id']}")
     assert stranger.status_code == 404
 
+    size = await log_size(app)
     approved = await people.officer.post(f"/api/assets/collections/{body['id']}/review",
                                          json={"approve": True})
     assert approved.status_code == 200, approved.text
@@ -47,7 +57,7 @@ async def test_a_creator_proposes_and_an_officer_approval_mints_every_edition(
     tokens = (await people.collector.get(f"/api/assets/collections/{body['id']}/tokens")).json()
     assert [t["serial"] for t in tokens["items"]] == [1, 2, 3]
     assert {t["owner"]["username"] for t in tokens["items"]} == {"linyue"}
-    assert await log_size(app) == 3
+    assert await log_size(app) == size + 3
     actions = await audit_actions(app)
     assert "asset.collection.propose" in actions and "asset.collection.approve" in actions
 
@@ -55,19 +65,20 @@ async def test_a_creator_proposes_and_an_officer_approval_mints_every_edition(
 async def test_proposals_are_checked_and_a_refused_one_leaves_nothing(
     app: FastAPI, people: People
 ) -> None:
-    fake_png = await propose(people.creator, files=[("x.png", b"MZ\x90\x00 not an image")])
+    fake_png = await people.propose(people.creator, files=[("x.png", b"MZ\x90\x00 not an image")])
     assert fake_png.status_code == 415
     assert fake_png.json()["error"]["code"] == "asset_document_type"
-    too_big = await propose(people.creator, files=[("big.pdf", b"%PDF-" + b"0" * 950_000)])
+    too_big = await people.propose(people.creator,
+                                   files=[("big.pdf", b"%PDF-" + b"0" * (2 * 1024 * 1024))])
     assert too_big.status_code == 413
     for editions in ("0", "10001"):
-        bad = await propose(people.creator, edition_count=editions)
+        bad = await people.propose(people.creator, edition_count=editions)
         assert bad.status_code == 422
-    assert (await propose(people.creator, files=[])).status_code == 422
-    unverified = await propose(people.unverified)
+    assert (await people.propose(people.creator, files=[])).status_code == 422
+    unverified = await people.propose(people.unverified)
     assert unverified.status_code == 403
     assert unverified.json()["error"]["code"] == "asset_realname_required"
-    visitor = await propose(people.collector)
+    visitor = await people.propose(people.collector)
     assert visitor.status_code == 403
     mine = (await people.creator.get("/api/assets/collections/mine")).json()
     assert mine["total"] == 0
@@ -77,16 +88,17 @@ async def test_proposals_are_checked_and_a_refused_one_leaves_nothing(
 async def test_rejection_needs_a_reason_and_nobody_reviews_their_own(
     app: FastAPI, people: People
 ) -> None:
-    created = (await propose(people.creator)).json()
+    created = (await people.propose(people.creator)).json()
     url = f"/api/assets/collections/{created['id']}/review"
     assert (await people.officer.post(url, json={"approve": False})).status_code == 422
     assert (await people.creator.post(url, json={"approve": True})).status_code == 403
+    size = await log_size(app)
     rejected = await people.officer.post(url, json={"approve": False, "reason": "授权不完整"})
     assert rejected.json()["status"] == "rejected"
     assert rejected.json()["reject_reason"] == "授权不完整"
     again = await people.officer.post(url, json={"approve": True})
     assert again.status_code == 409
-    assert await log_size(app) == 0
+    assert await log_size(app) == size
 
 
 async def test_an_officer_who_creates_cannot_approve_their_own_collection(
@@ -97,7 +109,8 @@ async def test_an_officer_who_creates_cannot_approve_their_own_collection(
         user = await accounts.find_user(session, "chenli")
         assert user is not None
         await accounts.set_realname_state(session, user.id, "approved", "陈立")
-    created = await propose(both)
+    own_work = await register_work(both, png_bytes((10, 120, 200)))
+    created = await people.propose(both, work_id=own_work)
     assert created.status_code == 201, created.text
     own = await both.post(f"/api/assets/collections/{created.json()['id']}/review",
                           json={"approve": True})
@@ -236,9 +249,44 @@ async def test_events_after_the_checkpoint_wait_for_the_next_one(
 async def test_unknown_tokens_and_unapproved_collections_are_404(
     people: People, client: httpx.AsyncClient
 ) -> None:
-    created = (await propose(people.creator)).json()
+    created = (await people.propose(people.creator)).json()
     assert (await client.get(TOKENS.format(created["id"], 1))).status_code == 404
     assert (await client.get(f"/api/assets/collections/{created['id']}/tokens")).status_code == 404
     assert (await client.get(TOKENS.format(9999, 1) + "/provenance")).status_code == 404
     public = (await client.get("/api/assets/collections")).json()
     assert public["total"] == 0
+
+
+async def test_a_collection_issues_only_a_work_its_creator_registered(
+    app: FastAPI, people: People, signed_in: Callable[..., Awaitable[httpx.AsyncClient]]
+) -> None:
+    unknown = await people.propose(people.creator, work_id="no-such-work")
+    assert unknown.status_code == 422
+    assert unknown.json()["error"]["code"] == "asset_work_not_found"
+    other = await signed_in("guyan", Role.CREATOR)
+    async with app.state.sessionmaker() as session, session.begin():
+        user = await accounts.find_user(session, "guyan")
+        assert user is not None
+        await accounts.set_realname_state(session, user.id, "approved", "顾言")
+    theirs = await people.propose(other)  # the creator's work, proposed by someone else
+    assert theirs.status_code == 422
+
+
+async def test_the_current_holder_downloads_the_original_and_the_last_one_no_longer(
+    app: FastAPI, people: People
+) -> None:
+    collection_id = await approved_collection(people, editions=1)
+    original = f"/api/works/{people.work_id}/original"
+    assert (await people.collector.get(original)).status_code == 403
+    await age_tokens(app, collection_id)
+    gift = await people.creator.post(TOKENS.format(collection_id, 1) + "/gift",
+                                     json={"to_username": "zhouhang"})
+    assert gift.status_code == 200, gift.text
+    download = await people.collector.get(original)
+    assert download.status_code == 200
+    assert download.content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (await people.friend.get(original)).status_code == 403
+    identity = (await people.collector.get("/api/identity")).json()
+    history = (await people.collector.get(TOKENS.format(collection_id, 1) + "/provenance")).json()
+    transfer = open_transaction(base64.b64decode(history["events"][1]["entry"]))
+    assert transfer.payload["body"]["to"] == identity["did"]  # a custodial key made for them

@@ -126,10 +126,11 @@ async def transfer(
         if recipient.id == actor.user_id:
             raise AppError(409, "asset_gift_to_self")
         signer = await keys.signer_for(session, settings, actor.user_id)
-        to_did = await keys.did_for(session, settings, recipient.id)
-        body = TokenTransfer(token_id=token_id(collection_id, serial), to=to_did)
+        to = await keys.party(session, settings, recipient.id)
+        body = TokenTransfer(token_id=token_id(collection_id, serial), to=to.did)
         await _record(session, actor, row, "transfer", signer, body, owner_id=recipient.id,
-                      values={"owner_id": recipient.id, "acquired_at": utcnow()})
+                      values={"owner_id": recipient.id, "acquired_at": utcnow()},
+                      new_keys=[to.prepared])
     return await get_token(session, collection_id, serial)
 
 
@@ -183,15 +184,17 @@ async def burn(
 
 async def _record(
     session: AsyncSession, actor: Principal, row: TokenRow, kind: str,
-    signer: keys.TransactionSigner, body: Body, *, values: dict[str, object],
+    signer: keys.PreparedSigner, body: Body, *, values: dict[str, object],
     owner_id: int | None = None, reason: str | None = None,
+    new_keys: list[keys.PreparedSigner | None] | None = None,
 ) -> None:
     """Append the signed event, then update the token (version-checked), its event, audit."""
     token = row.token
     before = {"owner_id": token.owner_id, "frozen": token.frozen, "version": token.version}
     (appended,) = await ledgering.append_all(
-        [ledgering.signed_entry(f"token.{kind}", signer, body)]
+        [ledgering.signed_entry(f"token.{kind}", signer.key, body)]
     )
+    await keys.keep_new_keys(session, [signer, *(new_keys or [])], actor.username)
     changed = await session.execute(
         update(AssetToken)
         .where(AssetToken.id == token.id, AssetToken.version == token.version)

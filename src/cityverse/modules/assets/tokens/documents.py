@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from cityverse.core.errors import AppError, FieldError
 
-MAX_DOCUMENT_BYTES = 900 * 1024
-"""Below the platform's request limit (CITYVERSE_MAX_BODY_BYTES, 1 MiB by default)."""
+MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
 MAX_DOCUMENTS = 5
+# The proposal route accepts a body this large (the platform's default limit is 1 MiB).
+MAX_PROPOSAL_BYTES = MAX_DOCUMENTS * MAX_DOCUMENT_BYTES + 64 * 1024
 
 # The file's own signature decides its type; the name and the browser's claim are not trusted.
 _MAGIC: tuple[tuple[bytes, str], ...] = (

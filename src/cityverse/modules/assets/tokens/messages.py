@@ -65,6 +65,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "该藏品刚刚发生了变化，请刷新后重试",
         "en": "This collectible just changed; reload and try again",
     },
+    "error.asset_sign_in_browser": {
+        "zh-CN": "您使用自己的密钥，请在浏览器中签名此交易",
+        "en": "You hold your own key: sign this transaction in your browser",
+    },
     "error.ledger_unavailable": {
         "zh-CN": "账本暂时不可用，请稍后重试",
         "en": "The ledger is unavailable; try again shortly",

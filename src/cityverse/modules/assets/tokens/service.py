@@ -37,6 +37,8 @@ from cityverse.modules.assets.tokens.models import (
 )
 from cityverse.modules.assets.tokens.people import require_realname
 from cityverse.modules.assets.tokens.provenance import provenance
+from cityverse.modules.assets.works import service as works
+from cityverse.modules.assets.works.models import Work
 
 __all__ = [
     "burn", "freeze", "get_collection", "get_document", "get_token", "holds_work",
@@ -54,6 +56,7 @@ async def propose(
     edition_count: int, work_id: str, documents: list[CheckedDocument],
 ) -> AssetCollection:
     require_realname(actor)
+    await _require_own_registered_work(session, actor, work_id)
     collection = AssetCollection(
         title=title, description=description, edition_count=edition_count, work_id=work_id,
         creator_id=actor.user_id, status="pending", created_at=utcnow(),
@@ -73,6 +76,28 @@ async def propose(
                "documents": [d.sha256 for d in documents]},
     )
     return await _load(session, collection.id)
+
+
+async def _require_own_registered_work(
+    session: AsyncSession, actor: Principal, work_id: str
+) -> None:
+    """A collection issues a work its creator registered (确权) on the log, nobody else's."""
+    refused = AppError(422, "asset_work_not_found", work_id=work_id,
+                       fields=[FieldError("work_id", "invalid")])
+    try:
+        work = await works.get_work(session, work_id, actor.user_id)
+    except AppError:
+        raise refused from None
+    if work.creator_id != actor.user_id or work.registered_at is None:
+        raise refused
+
+
+async def _holder_may_download(session: AsyncSession, work: Work, user_id: int) -> bool:
+    """The current owner of a token of a work may download the work's original."""
+    return await holds_work(session, work.public_id, user_id)
+
+
+works.register_download_rule(_holder_may_download)
 
 
 async def _load(session: AsyncSession, collection_id: int) -> AssetCollection:
@@ -175,7 +200,8 @@ async def _decide(
 
 async def _mint(session: AsyncSession, settings: Settings, collection: AssetCollection) -> int:
     """Sign one mint per edition with the creator's key, append them all, then write rows."""
-    creator_key = await keys.signer_for(session, settings, collection.creator_id)
+    creator = await keys.signer_for(session, settings, collection.creator_id)
+    creator_key = creator.key
     serials = range(1, collection.edition_count + 1)
     entries = [
         ledgering.signed_entry("token.mint", creator_key, TokenMint(
@@ -185,6 +211,7 @@ async def _mint(session: AsyncSession, settings: Settings, collection: AssetColl
         for serial in serials
     ]
     appended = await ledgering.append_all(entries)
+    await keys.keep_new_keys(session, [creator], None)
     now = utcnow()
     await session.execute(insert(AssetToken), [
         {"collection_id": collection.id, "serial": serial, "owner_id": collection.creator_id,

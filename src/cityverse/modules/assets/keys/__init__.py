@@ -1,0 +1,1 @@
+"""Users' signing keys for the asset ledger: custodial by default, or external (browser)."""

@@ -1,0 +1,1 @@
+"""Works and their rights confirmation (确权): upload, encrypt, register on the log, certify."""
