@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cityverse.cities.kunshan.collectibles import load_collectibles
 from cityverse.cities.kunshan.demo_people import (
     DEMO_PASSWORD,
     DEMO_PEOPLE,
@@ -20,6 +21,8 @@ from cityverse.core.auth import service as accounts
 from cityverse.core.auth.id_numbers import resident_id_check_char
 from cityverse.core.auth.policy import Principal, Role, scopes_for
 from cityverse.core.config import Settings
+from cityverse.core.db import create_engine, create_sessionmaker
+from cityverse.modules.assets.ledger.appender import Appender, install
 from cityverse.modules.city import service as city
 from cityverse.modules.city.schemas import PlaceIn
 from cityverse.modules.industry import service as industry
@@ -100,3 +103,24 @@ async def load(session: AsyncSession, settings: Settings, progress: Progress) ->
     enterprises = await load_enterprises(session, progress)
     people = await load_people(session, settings, enterprises, progress)
     return {"places": places, "enterprises": len(enterprises), "people": people}
+
+
+async def load_on_ledger(settings: Settings, progress: Progress) -> dict[str, int]:
+    """The demo steps that append to the ledger, after ``load`` has committed the people.
+
+    Each step owns its transactions and appends through a ledger appender of its own (the
+    command runs without the server); a checkpoint is signed at the end so every demo event
+    has an inclusion proof at once.
+    """
+    engine = create_engine(settings)
+    appender = Appender(settings)
+    await appender.start()
+    install(appender)
+    try:
+        collections = await load_collectibles(create_sessionmaker(engine), settings, progress)
+        await appender.checkpoint()
+    finally:
+        install(None)
+        await appender.stop()
+        await engine.dispose()
+    return {"collections": collections}

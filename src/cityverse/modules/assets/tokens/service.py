@@ -28,7 +28,12 @@ from cityverse.modules.assets.tokens.circulation import (
     transfer,
     unfreeze,
 )
-from cityverse.modules.assets.tokens.documents import CheckedDocument
+from cityverse.modules.assets.tokens.demo import (
+    backdate_collection,
+    backdate_latest_event,
+    find_collection,
+)
+from cityverse.modules.assets.tokens.documents import CheckedDocument, check_documents
 from cityverse.modules.assets.tokens.models import (
     AssetCollection,
     AssetCollectionDocument,
@@ -41,8 +46,22 @@ from cityverse.modules.assets.works import service as works
 from cityverse.modules.assets.works.models import Work
 
 __all__ = [
-    "burn", "freeze", "get_collection", "get_document", "get_token", "holds_work",
-    "list_collections", "list_tokens", "propose", "provenance", "review", "transfer",
+    "backdate_collection",
+    "backdate_latest_event",
+    "burn",
+    "check_documents",
+    "find_collection",
+    "freeze",
+    "get_collection",
+    "get_document",
+    "get_token",
+    "holds_work",
+    "list_collections",
+    "list_tokens",
+    "propose",
+    "provenance",
+    "review",
+    "transfer",
     "unfreeze",
 ]
 
