@@ -217,6 +217,8 @@ async def test_provenance_proofs_verify_against_the_signed_checkpoint(
 
     history = (await client.get(token + "/provenance")).json()
     assert [e["kind"] for e in history["events"]] == ["mint", "transfer", "freeze", "unfreeze"]
+    gift = history["events"][1]
+    assert (gift["from_user"]["username"], gift["to_user"]["username"]) == ("linyue", "zhouhang")
     key = (await client.get("/api/ledger/vkey")).json()
     checkpoint, _ = open_checkpoint(history["checkpoint"], [Verifier.from_vkey(key["vkey"])],
                                     key["origin"])

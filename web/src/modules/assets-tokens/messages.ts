@@ -1,4 +1,4 @@
-// Messages of the collectibles pages, under the module's own top-level key `tokens`.
+// Messages of the collectibles pages, under the module's own top-level key `collectibles`.
 // vue-i18n reserves { } @ $ |, so texts avoid them except for named parameters.
 const zhCN = {
   nav: { collections: '数字藏品', mine: '我的藏品', propose: '发行系列', review: '藏品审核' },
@@ -13,6 +13,7 @@ const zhCN = {
   collection: {
     editions: '藏品编号',
     issuer: '发行人',
+    series: '所属系列',
     count: '发行数量',
     work: '作品',
     approvedAt: '审核通过',
@@ -117,6 +118,7 @@ const en: TokenMessages = {
   collection: {
     editions: 'Editions',
     issuer: 'Issuer',
+    series: 'Collection',
     count: 'Editions issued',
     work: 'Work',
     approvedAt: 'Approved',
@@ -206,4 +208,4 @@ const en: TokenMessages = {
   },
 }
 
-export const messages = { 'zh-CN': { tokens: zhCN }, en: { tokens: en } }
+export const messages = { 'zh-CN': { collectibles: zhCN }, en: { collectibles: en } }

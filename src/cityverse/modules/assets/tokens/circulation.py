@@ -190,21 +190,23 @@ async def _record(
 ) -> None:
     """Append the signed event, then update the token (version-checked), its event, audit."""
     token = row.token
-    before = {"owner_id": token.owner_id, "frozen": token.frozen, "version": token.version}
+    # Read before the update: it refreshes the token object in this session.
+    previous_owner, version = token.owner_id, token.version
+    before = {"owner_id": previous_owner, "frozen": token.frozen, "version": version}
     (appended,) = await ledgering.append_all(
         [ledgering.signed_entry(f"token.{kind}", signer.key, body)]
     )
     await keys.keep_new_keys(session, [signer, *(new_keys or [])], actor.username)
     changed = await session.execute(
         update(AssetToken)
-        .where(AssetToken.id == token.id, AssetToken.version == token.version)
-        .values(**values, version=token.version + 1)
+        .where(AssetToken.id == token.id, AssetToken.version == version)
+        .values(**values, version=version + 1)
     )
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         raise AppError(409, "asset_token_changed")
     session.add(AssetTokenEvent(
         token_id=token.id, kind=kind, actor_id=actor.user_id,
-        from_user_id=token.owner_id if kind == "transfer" else None, to_user_id=owner_id,
+        from_user_id=previous_owner if kind == "transfer" else None, to_user_id=owner_id,
         reason=reason, leaf_index=appended.leaf_index, tx_sha256=appended.tx_sha256,
         at=utcnow(),
     ))
