@@ -94,9 +94,9 @@ def demo(
             progress.update(tasks[stage], completed=done)
 
         counts = _run_in_transaction(settings, lambda s: loader.load(s, settings, report))
-        ledger_steps = getattr(loader, "load_on_ledger", None)
-        if ledger_steps is not None:
-            counts |= asyncio.run(ledger_steps(settings, report))
+        after_commit = getattr(loader, "load_after_commit", None)
+        if after_commit is not None:
+            counts.update(asyncio.run(after_commit(settings, report)))
     console.print(f"City pack [bold]{settings.city}[/bold] loaded: {counts}")
 
 

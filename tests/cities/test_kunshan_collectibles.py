@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 from fastapi import FastAPI
 
-from cityverse.cities.kunshan import loader
+from cityverse.cities.kunshan import demo_works, loader
 from cityverse.cities.kunshan.collectibles import load_collectibles
 from cityverse.cities.kunshan.demo_people import DEMO_PASSWORD
 from cityverse.core.config import Settings
@@ -17,11 +17,12 @@ async def test_demo_collectibles_load_once_and_can_be_gifted_at_once(
 ) -> None:
     async with app.state.sessionmaker() as session, session.begin():
         await loader.load(session, settings, lambda *_: None)
-    for _ in range(2):
-        assert await load_collectibles(app.state.sessionmaker, settings, lambda *_: None) == 4
+    await demo_works.load_works(settings, lambda *_: None)
+    for new in (4, 0):
+        assert await load_collectibles(app.state.sessionmaker, settings, lambda *_: None) == new
     public = (await client.get("/api/assets/collections")).json()
     assert public["total"] == 3
-    seasons = next(c for c in public["items"] if c["title"] == "玉峰山四季")
+    seasons = next(c for c in public["items"] if c["title"] == "周庄双桥·晨曦")
     tokens = (await client.get(f"/api/assets/collections/{seasons['id']}/tokens")).json()
     assert [t["frozen"] for t in tokens["items"]].count(True) == 1
 
@@ -39,4 +40,4 @@ async def test_demo_collectibles_load_once_and_can_be_gifted_at_once(
 
     await client.post("/api/auth/login", json={"username": "officer", "password": DEMO_PASSWORD})
     queue = (await client.get("/api/assets/review/collections")).json()
-    assert [c["title"] for c in queue["items"]] == ["阳澄湖秋色"]
+    assert [c["title"] for c in queue["items"]] == ["昆曲·水袖（典藏版）"]

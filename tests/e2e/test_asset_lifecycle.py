@@ -60,10 +60,10 @@ def test_propose_approve_gift_freeze_and_verify(page: Page) -> None:
 
     login(page, "officer", DEMO_PASSWORD)
     page.get_by_test_id("nav-collection-review").click()
-    item = page.locator('[data-testid=review-item][data-title="千灯古镇晨曦"]')
-    expect(item.get_by_test_id("review-document")).to_have_text("IP授权书.png")
+    item = page.locator('[data-testid=collection-review-item][data-title="千灯古镇晨曦"]')
+    expect(item.get_by_test_id("collection-review-document")).to_have_text("IP授权书.png")
     shot(page, "assets-03-review-queue")
-    item.get_by_test_id("review-approve").click()
+    item.get_by_test_id("collection-review-approve").click()
     expect(item).to_have_count(0)
     new_id = _collection_id(page, "千灯古镇晨曦")
     page.goto(f"/collections/{new_id}")
@@ -72,8 +72,8 @@ def test_propose_approve_gift_freeze_and_verify(page: Page) -> None:
     shot(page, "assets-04-collection-minted")
     logout(page)
 
-    # 陈立 received edition 1 of 玉峰山四季 200 days ago: past the holding period.
-    seasons = _collection_id(page, "玉峰山四季")
+    # 陈立 received edition 1 of 周庄双桥·晨曦 200 days ago: past the holding period.
+    seasons = _collection_id(page, "周庄双桥·晨曦")
     login(page, "enterprise", DEMO_PASSWORD)
     page.get_by_test_id("nav-my-collectibles").click()
     card = page.locator(f'[data-testid=my-token][data-token="{seasons}.1"]')
@@ -114,26 +114,33 @@ def test_propose_approve_gift_freeze_and_verify(page: Page) -> None:
         expect(check).to_have_attribute("data-ok", "yes")
     shot(page, "assets-08-provenance-verified")
 
+    # The work the collection issues: its registration certificate checks on the verify page.
+    work_id = page.request.get(f"/api/assets/collections/{seasons}").json()["work_id"]
+    page.goto(f"/verify?cert={work_id}")
+    expect(page.get_by_test_id("verify-result")).to_have_attribute("data-verdict", "valid",
+                                                                 timeout=15_000)
+    shot(page, "assets-09-work-certificate-verified")
+
 
 def test_a_holder_turns_the_3d_work_and_phones_fit(page: Page, phone: Page) -> None:
     login(page, "enterprise", DEMO_PASSWORD)
-    vr = _collection_id(page, "VR 头显")
+    vr = _collection_id(page, "玉峰塔")
     page.goto(f"/collections/{vr}/tokens/1")
     canvas = page.get_by_test_id("model-viewer").locator("canvas")
     expect(canvas).to_be_visible()
     page.wait_for_timeout(500)
-    shot(page, "assets-09-3d-viewer")
+    shot(page, "assets-10-3d-viewer")
 
     login(phone, "enterprise", DEMO_PASSWORD)
     phone.goto("/my/collectibles")
     expect(phone.get_by_test_id("my-token").first).to_be_visible()
-    shot(phone, "assets-10-phone-my-collectibles")
+    shot(phone, "assets-11-phone-my-collectibles")
     phone.goto(f"/collections/{vr}")
     expect(phone.get_by_test_id("edition").first).to_be_visible()
     expect(phone.get_by_test_id("work-image")).to_be_visible()
-    shot(phone, "assets-11-phone-collection")
+    shot(phone, "assets-12-phone-collection")
     phone.goto("/collections")
     expect(phone.get_by_test_id("collection-card").first).to_be_visible()
     phone.get_by_role("button", name=re.compile("English|EN", re.I)).first.click()
     expect(phone.get_by_text("Digital collectibles")).to_be_visible()
-    shot(phone, "assets-12-phone-collections-en")
+    shot(phone, "assets-13-phone-collections-en")

@@ -1,4 +1,4 @@
-"""Demo collectibles of the Kunshan pack: collections of demo creators' registered works,
+"""Demo collectibles of the Kunshan pack: collections of the demo works (``demo_works``),
 minted, gifted, aged and frozen through the real rules. Idempotent: a collection that exists
 (same creator, same title) is left alone.
 
@@ -9,26 +9,24 @@ append to the ledger, which on SQLite must happen before a transaction writes.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
-from PIL import Image, ImageDraw
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from cityverse.cities.kunshan import demo_works
 from cityverse.core.auth import service as accounts
 from cityverse.core.auth.policy import Principal, scopes_for
 from cityverse.core.config import Settings
+from cityverse.core.db import create_engine, create_sessionmaker
 from cityverse.modules.assets.tokens import service as tokens
 from cityverse.modules.assets.works import service as works
-from cityverse.modules.spaces.scene import product_meshes
 
 Progress = Callable[[str, int, int], None]
 Sessions = async_sessionmaker[AsyncSession]
 
-MODELS: dict[str, Callable[[], bytes]] = {"vr_headset": product_meshes.vr_headset_glb}
 # A one-page PDF: the demo creator's IP authorization letter.
 AUTHORIZATION_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -38,26 +36,10 @@ AUTHORIZATION_PDF = (
 )
 
 
-def read_collections() -> list[dict[str, Any]]:
-    text = (resources.files("cityverse.cities.kunshan")
-            .joinpath("data", "collections.json").read_text("utf-8"))
+def read_data(name: str) -> list[dict[str, Any]]:
+    text = resources.files("cityverse.cities.kunshan").joinpath("data", name).read_text("utf-8")
     data: list[dict[str, Any]] = json.loads(text)
     return data
-
-
-def picture(colours: list[str], size: int = 480) -> bytes:
-    """A simple landscape: sky and ground in the two colours, a sun, three hills."""
-    sky, ground = colours
-    image = Image.new("RGB", (size, size), sky)
-    draw = ImageDraw.Draw(image)
-    draw.ellipse((size * 0.62, size * 0.12, size * 0.82, size * 0.32), fill="#fff7d6")
-    for i, height in enumerate((0.55, 0.45, 0.6)):
-        left = size * (i * 0.3 - 0.1)
-        draw.polygon([(left, size), (left + size * 0.3, size * height), (left + size * 0.6, size)],
-                     fill=ground)
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
 
 
 async def _principal(session: AsyncSession, username: str) -> Principal:
@@ -69,19 +51,15 @@ async def _principal(session: AsyncSession, username: str) -> Principal:
                      user.realname_status)
 
 
-async def _work_id(sessions: Sessions, settings: Settings, item: dict[str, Any]) -> str:
-    """The demo work, registered on the log by its creator (found by content if it exists)."""
-    spec = item["work"]
-    data = MODELS[spec["model"]]() if "model" in spec else picture(spec["picture"])
-    async with sessions() as session, session.begin():
-        existing = await works.find_by_hash(session, hashlib.sha256(data).hexdigest())
-        if existing is not None:
-            return existing.public_id
-        creator = await _principal(session, item["creator"])
-        upload = works.Upload(data=data, filename=spec["file"], title=spec["title"],
-                              description=item["description"])
-        work = await works.create_work(session, settings, creator, upload)
-        return work.public_id
+async def _work_id(sessions: Sessions, item: dict[str, Any]) -> str:
+    """The demo work the collection issues, registered by the works step (found by content)."""
+    makers = {work["key"]: work["make"] for work in read_data("works.json")}
+    data = demo_works.MAKERS[makers[item["work"]]]()
+    async with sessions() as session:
+        found = await works.find_by_hash(session, hashlib.sha256(data).hexdigest())
+    if found is None:
+        raise ValueError(f"demo work {item['work']} is not registered; load the works first")
+    return found.public_id
 
 
 async def _issue(sessions: Sessions, settings: Settings, item: dict[str, Any]) -> int | None:
@@ -90,7 +68,7 @@ async def _issue(sessions: Sessions, settings: Settings, item: dict[str, Any]) -
         creator = await _principal(session, item["creator"])
         if await tokens.find_collection(session, creator.user_id, item["title"]):
             return None
-    work_id = await _work_id(sessions, settings, item)
+    work_id = await _work_id(sessions, item)
     async with sessions() as session, session.begin():
         collection = await tokens.propose(
             session, creator, title=item["title"], description=item["description"],
@@ -126,10 +104,25 @@ async def _circulate(
 
 
 async def load_collectibles(sessions: Sessions, settings: Settings, progress: Progress) -> int:
-    items = read_collections()
+    """Issue the demo collections of ``data/collections.json``; returns how many were new."""
+    items = read_data("collections.json")
+    added = 0
     for index, item in enumerate(items, 1):
         collection_id = await _issue(sessions, settings, item)
-        if collection_id is not None and not item.get("pending"):
-            await _circulate(sessions, settings, item, collection_id)
+        if collection_id is not None:
+            added += 1
+            if not item.get("pending"):
+                await _circulate(sessions, settings, item, collection_id)
         progress("collectibles", index, len(items))
-    return len(items)
+    return added
+
+
+async def load_collectibles_on_ledger(settings: Settings, progress: Progress) -> int:
+    """``load_collectibles`` for the `cityverse demo` command, which runs without the server:
+    with a ledger writer of its own (the works module's), closed with a last checkpoint."""
+    engine = create_engine(settings)
+    try:
+        async with works.ledger_writer(settings):
+            return await load_collectibles(create_sessionmaker(engine), settings, progress)
+    finally:
+        await engine.dispose()

@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cityverse.cities.kunshan.collectibles import load_collectibles
+from cityverse.cities.kunshan import demo_works
+from cityverse.cities.kunshan.collectibles import load_collectibles_on_ledger
 from cityverse.cities.kunshan.demo_people import (
     DEMO_PASSWORD,
     DEMO_PEOPLE,
@@ -21,8 +22,6 @@ from cityverse.core.auth import service as accounts
 from cityverse.core.auth.id_numbers import resident_id_check_char
 from cityverse.core.auth.policy import Principal, Role, scopes_for
 from cityverse.core.config import Settings
-from cityverse.core.db import create_engine, create_sessionmaker
-from cityverse.modules.assets.ledger.appender import Appender, install
 from cityverse.modules.city import service as city
 from cityverse.modules.city.schemas import PlaceIn
 from cityverse.modules.industry import service as industry
@@ -105,22 +104,9 @@ async def load(session: AsyncSession, settings: Settings, progress: Progress) ->
     return {"places": places, "enterprises": len(enterprises), "people": people}
 
 
-async def load_on_ledger(settings: Settings, progress: Progress) -> dict[str, int]:
-    """The demo steps that append to the ledger, after ``load`` has committed the people.
-
-    Each step owns its transactions and appends through a ledger appender of its own (the
-    command runs without the server); a checkpoint is signed at the end so every demo event
-    has an inclusion proof at once.
-    """
-    engine = create_engine(settings)
-    appender = Appender(settings)
-    await appender.start()
-    install(appender)
-    try:
-        collections = await load_collectibles(create_sessionmaker(engine), settings, progress)
-        await appender.checkpoint()
-    finally:
-        install(None)
-        await appender.stop()
-        await engine.dispose()
-    return {"collections": collections}
+async def load_after_commit(settings: Settings, progress: Progress) -> dict[str, int]:
+    """Steps that append to the ledger, run after `load` committed: each registration is its
+    own transaction, and on SQLite the ledger's writer needs the write lock `load` would hold.
+    Collections come after the works they issue."""
+    works = await demo_works.load_works(settings, progress)
+    return {"works": works, "collections": await load_collectibles_on_ledger(settings, progress)}

@@ -30,6 +30,8 @@ FORMAT = "cityverse-work-certificate/v1"
 CJK_FONT = "STSong-Light"  # one of the CID fonts every PDF reader has; no font file shipped
 MONO_FONT = "Courier"
 MM = 72 / 25.4
+# Characters the GB1 character collection of STSong-Light lacks, and the look-alike it has.
+_CJK_SUBSTITUTES = str.maketrans({"\u00b7": "\u30fb", "\u2022": "\u30fb"})
 
 
 def verify_url(base_url: str, certificate_id: str) -> str:
@@ -117,6 +119,8 @@ class _Writer:
         self.y -= 13
         self.canvas.setFillColorRGB(0, 0, 0)
         font, size = (MONO_FONT, 8.5) if mono else (CJK_FONT, 11)
+        if not mono:
+            value = value.translate(_CJK_SUBSTITUTES)
         self.canvas.setFont(font, size)
         for start in range(0, max(len(value), 1), width):
             self.canvas.drawString(self.x + 6, self.y, value[start:start + width])
@@ -131,8 +135,9 @@ class _Writer:
         self.canvas.setFillColorRGB(0, 0, 0)
         self.canvas.setFont(MONO_FONT, 7)
         for line in lines:
-            self.canvas.drawString(self.x + 6, self.y, line[:100])
-            self.y -= 9
+            for start in range(0, max(len(line), 1), 100):  # signature lines are long
+                self.canvas.drawString(self.x + 6, self.y, line[start:start + 100])
+                self.y -= 9
         self.y -= 5
 
 
@@ -169,9 +174,10 @@ def certificate_pdf(data: dict[str, Any]) -> bytes:
     writer.label("账本序号", "Log index", f"{log['index']}  (tree size {log['tree_size']})",
                  mono=True)
     writer.x, writer.y = margin, min(writer.y, height - 102 * MM)
-    writer.label("内容哈希 SHA-256", "Content hash", work["content_sha256"], mono=True, width=100)
-    writer.label("创作者数字身份", "Creator DID", data["creator"]["did"], mono=True, width=100)
-    writer.label("账本", "Log", f"{log['origin']}   {log['verifier_key']}", mono=True, width=100)
+    writer.label("内容哈希 SHA-256", "Content hash", work["content_sha256"], mono=True, width=88)
+    writer.label("创作者数字身份", "Creator DID", data["creator"]["did"], mono=True, width=88)
+    writer.label("账本", "Log", log["origin"], mono=True, width=88)
+    writer.label("账本公钥", "Log verifier key", log["verifier_key"], mono=True, width=88)
     writer.block("包含证明 (RFC 9162)", "Inclusion proof",
                  [f"leaf {log['leaf_hash']}", *(f"  {h}" for h in log["inclusion_proof"]),
                   f"root {log['root_hash']}"])

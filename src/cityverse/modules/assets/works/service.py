@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -40,6 +41,12 @@ from cityverse.modules.assets.identity import (
 )
 from cityverse.modules.assets.keys import service as keys
 from cityverse.modules.assets.ledger import service as ledger
+from cityverse.modules.assets.ledger.appender import (
+    Appender,
+    LedgerUnavailableError,
+    install,
+    running_appender,
+)
 from cityverse.modules.assets.works import preview as previews
 from cityverse.modules.assets.works.blobs import BlobError, BlobFolder
 from cityverse.modules.assets.works.media import HEAD_SIZE, KINDS, MediaType, sniff
@@ -295,3 +302,25 @@ async def stats(session: AsyncSession) -> dict[str, int]:
     registered = await session.scalar(
         select(func.count()).select_from(Work).where(Work.status == REGISTERED))
     return {"works_registered": registered or 0}
+
+
+@asynccontextmanager
+async def ledger_writer(settings: Settings) -> AsyncIterator[None]:
+    """The ledger's writer for a command outside the server (`cityverse demo`); inside the
+    server (which runs one from start-up) that one is used. Entries still waiting get a last
+    checkpoint on the way out."""
+    try:
+        running_appender()
+    except LedgerUnavailableError:
+        pass
+    else:
+        yield
+        return
+    appender = Appender(settings)
+    await appender.start()
+    install(appender)
+    try:
+        yield
+    finally:
+        install(None)
+        await appender.stop()
