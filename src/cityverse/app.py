@@ -24,6 +24,7 @@ from cityverse.core.modules import ModuleSpec, Registry
 from cityverse.core.ops import router as ops_router
 from cityverse.core.spa import SpaFiles
 from cityverse.modules.assets.ledger import spec as ledger_spec
+from cityverse.modules.assets.tokens import spec as tokens_spec
 from cityverse.modules.assets.works import spec as works_spec
 from cityverse.modules.city import spec as city_spec
 from cityverse.modules.industry import spec as industry_spec
@@ -47,6 +48,7 @@ MODULES: tuple[ModuleSpec, ...] = (
     ledger_spec.SPEC,
     twin_spec.SPEC,
     works_spec.SPEC,
+    tokens_spec.SPEC,
 )
 
 

@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     assets_max_upload_bytes: int = Field(
         50 * 1_048_576, ge=1024, le=2**31, description="Largest work file a creator may upload."
     )
+    token_holding_days: int = Field(
+        180, ge=0, le=3650,
+        description="Days a digital collectible must be held before its owner may gift it.",
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -4,6 +4,7 @@ from cityverse.core.auth import models as auth_models
 from cityverse.core.db import Base
 from cityverse.modules.assets.keys import models as asset_key_models
 from cityverse.modules.assets.ledger import models as ledger_models
+from cityverse.modules.assets.tokens import models as token_models
 from cityverse.modules.assets.works import models as work_models
 from cityverse.modules.city import models as city_models
 from cityverse.modules.industry import models as industry_models
@@ -25,6 +26,7 @@ MODEL_MODULES = (
     ledger_models,
     support_models,
     taskforce_models,
+    token_models,
     twin_models,
     work_models,
 )

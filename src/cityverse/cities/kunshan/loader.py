@@ -13,6 +13,7 @@ from cityverse.cities.kunshan import industry_plan
 from cityverse.cities.kunshan import support_demo
 from cityverse.cities.kunshan import industry_plan, support_demo
 from cityverse.cities.kunshan import demo_works
+from cityverse.cities.kunshan.collectibles import load_collectibles_on_ledger
 from cityverse.cities.kunshan.demo_people import (
     DEMO_PASSWORD,
     DEMO_PEOPLE,
@@ -110,5 +111,7 @@ async def load(session: AsyncSession, settings: Settings, progress: Progress) ->
 
 async def load_after_commit(settings: Settings, progress: Progress) -> dict[str, int]:
     """Steps that append to the ledger, run after `load` committed: each registration is its
-    own transaction, and on SQLite the ledger's writer needs the write lock `load` would hold."""
-    return {"works": await demo_works.load_works(settings, progress)}
+    own transaction, and on SQLite the ledger's writer needs the write lock `load` would hold.
+    Collections come after the works they issue."""
+    works = await demo_works.load_works(settings, progress)
+    return {"works": works, "collections": await load_collectibles_on_ledger(settings, progress)}

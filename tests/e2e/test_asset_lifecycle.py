@@ -1,0 +1,146 @@
+"""A collectible's life in the browser: a creator proposes a collection, an officer approves
+and the editions are minted, an owner gifts an aged token, an officer freezes it, the recipient
+sees it frozen and the token's provenance shows proofs verified by the server and the browser."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Page, expect
+
+from cityverse.cities.kunshan.demo_people import DEMO_PASSWORD
+from e2e.browsing import login, logout, shot
+
+pytestmark = pytest.mark.browser
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (32, 32), (180, 40, 40)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _collection_id(page: Page, title: str) -> int:
+    found = page.request.get("/api/assets/collections", params={"q": title}).json()
+    collection_id: int = found["items"][0]["id"]
+    return collection_id
+
+
+def _wait_for_verified_proofs(page: Page, url: str) -> None:
+    """Events newer than the last checkpoint wait for the next one (about a second)."""
+    for _ in range(20):
+        page.goto(url)
+        expect(page.get_by_test_id("provenance-event").first).to_be_visible()
+        statuses = page.get_by_test_id("proof-status")
+        if all(s.get_attribute("data-status") == "verified" for s in statuses.all()):
+            return
+        page.wait_for_timeout(500)
+    raise AssertionError("the provenance proofs never verified")
+
+
+def test_propose_approve_gift_freeze_and_verify(page: Page) -> None:
+    login(page, "creator", DEMO_PASSWORD)
+    page.get_by_test_id("nav-propose").click()
+    page.get_by_test_id("propose-title").fill("千灯古镇晨曦")
+    page.get_by_test_id("propose-description").fill("千灯古镇石板街的清晨，三幅一组。")
+    page.get_by_test_id("propose-editions").locator("input").fill("3")
+    page.get_by_test_id("propose-work").click()
+    page.get_by_test_id("propose-work-option").first.click()
+    page.get_by_test_id("propose-documents").locator("input[type=file]").set_input_files(
+        files=[{"name": "IP授权书.png", "mimeType": "image/png", "buffer": _png()}])
+    shot(page, "assets-01-propose-form")
+    page.get_by_test_id("propose-submit").click()
+    mine = page.get_by_test_id("my-collection").filter(has_text="千灯古镇晨曦")
+    expect(mine.get_by_test_id("my-collection-status")).to_have_text("待审核")
+    shot(page, "assets-02-proposal-pending")
+    logout(page)
+
+    login(page, "officer", DEMO_PASSWORD)
+    page.get_by_test_id("nav-collection-review").click()
+    item = page.locator('[data-testid=collection-review-item][data-title="千灯古镇晨曦"]')
+    expect(item.get_by_test_id("collection-review-document")).to_have_text("IP授权书.png")
+    shot(page, "assets-03-review-queue")
+    item.get_by_test_id("collection-review-approve").click()
+    expect(item).to_have_count(0)
+    new_id = _collection_id(page, "千灯古镇晨曦")
+    page.goto(f"/collections/{new_id}")
+    expect(page.get_by_test_id("edition")).to_have_count(3)
+    expect(page.get_by_test_id("collection-issuer")).to_have_text("数字艺术家 林悦")
+    shot(page, "assets-04-collection-minted")
+    logout(page)
+
+    # 陈立 received edition 1 of 周庄双桥·晨曦 200 days ago: past the holding period.
+    seasons = _collection_id(page, "周庄双桥·晨曦")
+    login(page, "enterprise", DEMO_PASSWORD)
+    page.get_by_test_id("nav-my-collectibles").click()
+    card = page.locator(f'[data-testid=my-token][data-token="{seasons}.1"]')
+    expect(card.get_by_test_id("my-token-countdown")).to_have_text("可以转赠")
+    recent = page.locator(f'[data-testid=my-token][data-token="{seasons}.2"]')
+    expect(recent.get_by_test_id("my-token-countdown")).to_contain_text("还需持有")
+    shot(page, "assets-05-my-collectibles")
+    card.get_by_test_id("my-token-gift").click()
+    page.get_by_test_id("gift-to").fill("creator")
+    shot(page, "assets-06-gift-dialog")
+    page.get_by_test_id("gift-submit").click()
+    expect(card).to_have_count(0)
+    logout(page)
+
+    login(page, "officer", DEMO_PASSWORD)
+    page.goto(f"/collections/{seasons}/tokens/1")
+    expect(page.get_by_test_id("token-owner")).to_have_text("数字艺术家 林悦")
+    page.get_by_test_id("token-freeze").click()
+    page.get_by_test_id("reason-input").fill("接到举报，核查期间暂停流转")
+    page.get_by_test_id("reason-submit").click()
+    expect(page.get_by_test_id("token-frozen")).to_be_visible()
+    expect(page.get_by_test_id("token-unfreeze")).to_be_visible()
+    logout(page)
+
+    login(page, "creator", DEMO_PASSWORD)
+    page.get_by_test_id("nav-my-collectibles").click()
+    received = page.locator(f'[data-testid=my-token][data-token="{seasons}.1"]')
+    expect(received.get_by_test_id("my-token-frozen")).to_be_visible()
+    expect(received.get_by_test_id("my-token-gift")).to_be_disabled()
+    shot(page, "assets-07-recipient-sees-frozen")
+
+    _wait_for_verified_proofs(page, f"/collections/{seasons}/tokens/1")
+    kinds = [e.get_attribute("data-kind") for e in page.get_by_test_id("provenance-event").all()]
+    assert kinds == ["mint", "transfer", "transfer", "freeze"]
+    browser_checks = page.get_by_test_id("proof-browser")
+    expect(browser_checks).to_have_count(4)
+    for check in browser_checks.all():
+        expect(check).to_have_attribute("data-ok", "yes")
+    shot(page, "assets-08-provenance-verified")
+
+    # The work the collection issues: its registration certificate checks on the verify page.
+    work_id = page.request.get(f"/api/assets/collections/{seasons}").json()["work_id"]
+    page.goto(f"/verify?cert={work_id}")
+    expect(page.get_by_test_id("verify-result")).to_have_attribute("data-verdict", "valid",
+                                                                 timeout=15_000)
+    shot(page, "assets-09-work-certificate-verified")
+
+
+def test_a_holder_turns_the_3d_work_and_phones_fit(page: Page, phone: Page) -> None:
+    login(page, "enterprise", DEMO_PASSWORD)
+    vr = _collection_id(page, "玉峰塔")
+    page.goto(f"/collections/{vr}/tokens/1")
+    canvas = page.get_by_test_id("model-viewer").locator("canvas")
+    expect(canvas).to_be_visible()
+    page.wait_for_timeout(500)
+    shot(page, "assets-10-3d-viewer")
+
+    login(phone, "enterprise", DEMO_PASSWORD)
+    phone.goto("/my/collectibles")
+    expect(phone.get_by_test_id("my-token").first).to_be_visible()
+    shot(phone, "assets-11-phone-my-collectibles")
+    phone.goto(f"/collections/{vr}")
+    expect(phone.get_by_test_id("edition").first).to_be_visible()
+    expect(phone.get_by_test_id("work-image")).to_be_visible()
+    shot(phone, "assets-12-phone-collection")
+    phone.goto("/collections")
+    expect(phone.get_by_test_id("collection-card").first).to_be_visible()
+    phone.get_by_role("button", name=re.compile("English|EN", re.I)).first.click()
+    expect(phone.get_by_text("Digital collectibles")).to_be_visible()
+    shot(phone, "assets-13-phone-collections-en")

@@ -1,0 +1,42 @@
+import type { WebModule } from '@/shared/modules/registry'
+import { messages } from './messages'
+
+// Digital collectibles: public collection pages, my collection, issuing and officer review.
+const module: WebModule = {
+  routes: [
+    { path: '/collections', name: 'collections', component: () => import('./CollectionsPage.vue') },
+    {
+      path: '/collections/propose',
+      name: 'collection-propose',
+      component: () => import('./ProposePage.vue'),
+      meta: { requiresAuth: true, roles: ['creator'] },
+    },
+    { path: '/collections/:id(\\d+)', name: 'collection', component: () => import('./CollectionPage.vue') },
+    {
+      path: '/collections/:id(\\d+)/tokens/:serial(\\d+)',
+      name: 'token',
+      component: () => import('./TokenPage.vue'),
+    },
+    {
+      path: '/my/collectibles',
+      name: 'my-collectibles',
+      component: () => import('./MyCollectiblesPage.vue'),
+      meta: { requiresAuth: true },
+    },
+    {
+      path: '/review/collections',
+      name: 'collection-review',
+      component: () => import('./ReviewPage.vue'),
+      meta: { requiresAuth: true, roles: ['officer', 'admin'] },
+    },
+  ],
+  nav: [
+    { to: '/collections', labelKey: 'collectibles.nav.collections', testid: 'nav-collections', order: 40 },
+    { to: '/my/collectibles', labelKey: 'collectibles.nav.mine', testid: 'nav-my-collectibles', order: 41, requiresAuth: true },
+    { to: '/collections/propose', labelKey: 'collectibles.nav.propose', testid: 'nav-propose', order: 42, requiresAuth: true, roles: ['creator'] },
+    { to: '/review/collections', labelKey: 'collectibles.nav.review', testid: 'nav-collection-review', order: 43, requiresAuth: true, roles: ['officer', 'admin'] },
+  ],
+  messages,
+}
+
+export default module
