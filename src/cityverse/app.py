@@ -22,6 +22,7 @@ from cityverse.core.middleware import BodySizeLimitMiddleware, RequestContextMid
 from cityverse.core.modules import ModuleSpec, Registry
 from cityverse.core.ops import router as ops_router
 from cityverse.core.spa import SpaFiles
+from cityverse.modules.assets.evm import spec as evm_spec
 from cityverse.modules.assets.ledger import spec as ledger_spec
 from cityverse.modules.city import spec as city_spec
 from cityverse.modules.industry import spec as industry_spec
@@ -37,6 +38,7 @@ MODULES: tuple[ModuleSpec, ...] = (
     city_spec.SPEC,
     industry_spec.SPEC,
     ledger_spec.SPEC,
+    evm_spec.SPEC,
 )
 
 

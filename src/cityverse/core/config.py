@@ -67,6 +67,33 @@ class Settings(BaseSettings):
         1000, ge=10, description="…or this long after the last one, when entries are waiting."
     )
 
+    evm_enabled: bool = Field(
+        False, description="Mirror token operations to the ERC-721 contract on an EVM chain."
+    )
+    evm_url: str = Field(
+        "", description="JSON-RPC URL of the EVM chain; empty runs an in-memory py-evm chain "
+        "in the process (tests and demos: it is lost at restart)."
+    )
+    evm_contract: str = Field(
+        "", description="Address of a deployed collectible contract; empty deploys one on the "
+        "chain at first use and remembers it."
+    )
+    evm_operator_key: str = Field(
+        "", description="Hex private key of the EVM operator (deploys, mints, burns, moves "
+        "tokens; pays gas); empty derives one from the secret key."
+    )
+    evm_regulator_key: str = Field(
+        "", description="Hex private key that freezes and unfreezes tokens on chain; empty "
+        "derives one from the secret key."
+    )
+    evm_holding_period_s: int = Field(
+        180 * 24 * 3600, ge=0, description="Holding period written into a newly deployed "
+        "contract: seconds a holder keeps a token before it can move."
+    )
+    evm_poll_ms: int = Field(
+        500, ge=10, description="How often the EVM mirror worker looks for new operations."
+    )
+
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
         if self.env == "prod" and (

@@ -3,9 +3,12 @@
 from cityverse.core import audit
 from cityverse.core.auth import models as auth_models
 from cityverse.core.db import Base
+from cityverse.modules.assets.evm import models as evm_models
 from cityverse.modules.assets.ledger import models as ledger_models
 from cityverse.modules.city import models as city_models
 from cityverse.modules.industry import models as industry_models
 
-MODEL_MODULES = (audit, auth_models, city_models, industry_models, ledger_models)
+MODEL_MODULES = (
+    audit, auth_models, city_models, industry_models, ledger_models, evm_models
+)
 metadata = Base.metadata
