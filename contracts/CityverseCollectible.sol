@@ -50,6 +50,8 @@ contract CityverseCollectible is ERC721, AccessControl {
         external
         onlyRole(OPERATOR_ROLE)
     {
+        // Checked here so that minting a taken id fails as a mint, not as a transfer.
+        if (_ownerOf(tokenId) != address(0)) revert ERC721InvalidSender(address(0));
         _safeMint(to, tokenId);
         emit Minted(tokenId, to, platformId);
     }
