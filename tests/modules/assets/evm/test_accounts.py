@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from web3 import Web3
@@ -46,3 +48,13 @@ def test_configured_role_keys_are_used_as_given(tmp_path: Path) -> None:
 def test_token_numbers_are_keccak_of_the_platform_id() -> None:
     assert token_number("tok-1") == int.from_bytes(Web3.keccak(text="tok-1"), "big")
     assert token_number("tok-1") != token_number("tok-2")
+
+
+def test_the_eth_libraries_leave_the_recursion_limit_alone() -> None:
+    """eth-account and py-evm raise it to 100,000 on import; deep JSON would then crash the
+    server instead of failing with RecursionError."""
+    script = ("import sys; before = sys.getrecursionlimit(); "
+              "import cityverse.modules.assets.evm; "
+              "from cityverse.modules.assets.evm.chain import Chain; Chain.in_process(); "
+              "assert sys.getrecursionlimit() == before, sys.getrecursionlimit()")
+    subprocess.run([sys.executable, "-W", "ignore", "-c", script], check=True)

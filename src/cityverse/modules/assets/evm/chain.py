@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,8 +71,10 @@ class Chain:
     @classmethod
     def in_process(cls, *funded: ChecksumAddress) -> Chain:
         """A fresh py-evm chain (eth-tester) that lives in memory; ``funded`` get gas money."""
+        limit = sys.getrecursionlimit()
         from eth_tester import EthereumTester, PyEVMBackend  # only tests and demos load py-evm
 
+        sys.setrecursionlimit(limit)  # py-evm raised it (see this package's __init__)
         tester = EthereumTester(PyEVMBackend())
         chain = cls(Web3(Web3.EthereumTesterProvider(tester)))
         bank = chain.w3.eth.accounts[0]
