@@ -10,10 +10,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from typer.testing import CliRunner
 from web3.logs import DISCARD
 
 from cityverse.app import create_app
-from cityverse.core.config import Settings
+from cityverse.cli import app as cli
+from cityverse.core.config import Settings, get_settings
 from cityverse.core.db import utcnow
 from cityverse.modules.assets.evm import MirrorOp, enqueue, holder_address, token_number, wake
 from cityverse.modules.assets.evm.chain import Chain, SignedTx
@@ -211,3 +213,29 @@ async def test_the_app_runs_the_worker_after_commit(settings: Settings) -> None:
         assert (await outbox(sessions))["m"].status == "done"
         chain = app.state.evm_mirror.chain
         assert chain.owner_of(token_number("tok-app")) == holder_address(settings, ALICE)
+
+
+async def test_the_commands_show_accounts_and_outbox_state(
+    sessions: Sessions, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    worker = MirrorWorker(settings, sessions)
+    await queue(sessions, settings, MirrorOp.mint("m", "tok-1", ALICE),
+                MirrorOp.transfer("early", "tok-1", ALICE, BOB))
+    await worker.drain()
+    await worker.stop()
+    monkeypatch.setenv("CITYVERSE_DATABASE_URL", settings.effective_database_url)
+    monkeypatch.setenv("CITYVERSE_LOG_LEVEL", "WARNING")
+    monkeypatch.setenv("CITYVERSE_EVM_ENABLED", "true")
+    get_settings.cache_clear()
+    runner = CliRunner()
+    try:
+        shown = await asyncio.to_thread(runner.invoke, cli, ["evm", "accounts", ALICE])
+        state = await asyncio.to_thread(runner.invoke, cli, ["evm", "status"])
+    finally:
+        get_settings.cache_clear()
+    assert shown.exit_code == 0, shown.output
+    assert f"holder    {holder_address(settings, ALICE)}" in shown.stdout
+    assert state.exit_code == 0, state.output
+    assert "mirror: on" in state.stdout and "done     1" in state.stdout
+    assert "failed   1" in state.stdout and "HoldingPeriodNotOver" in state.stdout
+    assert "contract 0x" in state.stdout
