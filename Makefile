@@ -6,12 +6,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 WEB_STAMP := src/cityverse/static/index.html
+CONTRACTS_STAMP := src/cityverse/modules/assets/evm/build/CityverseCollectible.json
+CONTRACTS_SOURCES := $(wildcard contracts/*.sol) contracts/build.mjs contracts/package.json \
+	contracts/package-lock.json
 WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/package.json web/package-lock.json \
 	web/vite.config.ts web/index.html
 
-.PHONY: run test install web system-deps lint typecheck test-sqlite test-postgres test-browser bench clean
+.PHONY: run test install web contracts system-deps lint typecheck test-sqlite test-postgres test-browser bench clean
 
-run: install web
+run: install web contracts
 	$(BIN)/cityverse migrate
 	$(BIN)/cityverse demo
 	@echo ""
@@ -21,7 +24,7 @@ run: install web
 	@echo ""
 	$(BIN)/cityverse serve
 
-test: system-deps install web lint typecheck test-sqlite test-postgres
+test: system-deps install web contracts lint typecheck test-sqlite test-postgres
 
 install: $(STAMP)
 
@@ -41,6 +44,14 @@ $(WEB_STAMP): $(WEB_SOURCES)
 	cd web && npm install --no-save --no-audit --no-fund --loglevel=error && npm run build
 	@test -f $@ && touch $@
 
+# The EVM mirror's contract, compiled offline by solc-js into the Python package (git-ignored).
+contracts: $(CONTRACTS_STAMP)
+
+$(CONTRACTS_STAMP): $(CONTRACTS_SOURCES)
+	@command -v npm >/dev/null || { echo "npm (Node 20) is needed to compile the contracts"; exit 1; }
+	cd contracts && npm install --no-save --no-audit --no-fund --loglevel=error && node build.mjs
+	@test -f $@ && touch $@
+
 system-deps:
 	bash scripts/system-deps.sh
 
@@ -51,11 +62,11 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-test-sqlite: install web
+test-sqlite: install web contracts
 	bash scripts/pytest.sh tests
 
 # The API suite again, against a real PostgreSQL server the harness starts itself.
-test-postgres: install
+test-postgres: install contracts
 	CITYVERSE_TEST_DATABASE=postgres bash scripts/pytest.sh tests/core tests/modules tests/cities -m "not browser"
 
 test-browser: install web
@@ -65,4 +76,5 @@ bench: install
 	@for script in bench/*.py; do $(BIN)/python $$script; done
 
 clean:
-	rm -rf $(VENV) web/node_modules src/cityverse/static var test-results
+	rm -rf $(VENV) web/node_modules src/cityverse/static var test-results \
+		contracts/node_modules src/cityverse/modules/assets/evm/build

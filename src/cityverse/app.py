@@ -23,6 +23,7 @@ from cityverse.core.middleware import BodySizeLimitMiddleware, RequestContextMid
 from cityverse.core.modules import ModuleSpec, Registry
 from cityverse.core.ops import router as ops_router
 from cityverse.core.spa import SpaFiles
+from cityverse.modules.assets.evm import spec as evm_spec
 from cityverse.modules.assets.ledger import spec as ledger_spec
 from cityverse.modules.assets.tokens import spec as tokens_spec
 from cityverse.modules.assets.works import spec as works_spec
@@ -49,6 +50,7 @@ MODULES: tuple[ModuleSpec, ...] = (
     twin_spec.SPEC,
     works_spec.SPEC,
     tokens_spec.SPEC,
+    evm_spec.SPEC,
 )
 
 

@@ -78,10 +78,28 @@ class Settings(BaseSettings):
     )
     assets_max_upload_bytes: int = Field(
         50 * 1_048_576, ge=1024, le=2**31, description="Largest work file a creator may upload."
-    )
     token_holding_days: int = Field(
         180, ge=0, le=3650,
         description="Days a digital collectible must be held before its owner may gift it.",
+    evm_enabled: bool = Field(
+        False, description="Mirror token operations to the ERC-721 contract on an EVM chain."
+    evm_url: str = Field(
+        "", description="JSON-RPC URL of the EVM chain; empty runs an in-memory py-evm chain "
+        "in the process (tests and demos: it is lost at restart)."
+    evm_contract: str = Field(
+        "", description="Address of a deployed collectible contract; empty deploys one on the "
+        "chain at first use and remembers it."
+    evm_operator_key: str = Field(
+        "", description="Hex private key of the EVM operator (deploys, mints, burns, moves "
+        "tokens; pays gas); empty derives one from the secret key."
+    evm_regulator_key: str = Field(
+        "", description="Hex private key that freezes and unfreezes tokens on chain; empty "
+        "derives one from the secret key."
+    evm_holding_period_s: int = Field(
+        180 * 24 * 3600, ge=0, description="Holding period written into a newly deployed "
+        "contract: seconds a holder keeps a token before it can move."
+    evm_poll_ms: int = Field(
+        500, ge=10, description="How often the EVM mirror worker looks for new operations."
     )
 
     @model_validator(mode="after")

@@ -2,6 +2,7 @@
 
 from cityverse.core.auth import models as auth_models
 from cityverse.core.db import Base
+from cityverse.modules.assets.evm import models as evm_models
 from cityverse.modules.assets.keys import models as asset_key_models
 from cityverse.modules.assets.ledger import models as ledger_models
 from cityverse.modules.assets.tokens import models as token_models
@@ -19,6 +20,7 @@ MODEL_MODULES = (
     asset_key_models,
     auth_models,
     city_models,
+    evm_models,
     industry_dashboard_models,
     industry_models,
     industry_plan_models,

@@ -29,6 +29,7 @@ from cityverse.modules.assets.ledger.checkpoint import Checkpoint, sign_checkpoi
 from cityverse.modules.assets.ledger.compact import CompactRange
 from cityverse.modules.assets.ledger.engines import create_writer_engine
 from cityverse.modules.assets.ledger.keys import log_signer
+from cityverse.modules.assets.ledger.verifier import BatchVerifier
 
 log = logging.getLogger("cityverse.ledger")
 
@@ -55,8 +56,12 @@ class _Submission:
 
 
 class Appender:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, verifier: BatchVerifier[Any] | None = None) -> None:
+        """``verifier``, if given, checks every entry before it is queued (refused entries
+        raise ``EntryRejectedError`` to their caller and are not written); the appender starts
+        and closes it."""
         self._settings = settings
+        self._verifier = verifier
         self._signer = log_signer(settings)
         self._batch_size = settings.ledger_batch_size
         self._batch_wait = settings.ledger_batch_wait_ms / 1000
@@ -75,6 +80,8 @@ class Appender:
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        if self._verifier is not None:
+            self._verifier.start()
         self._engine = create_writer_engine(self._settings)
         self._sessions = create_sessionmaker(self._engine)
         self._task = asyncio.create_task(self._run(), name="ledger-appender")
@@ -85,6 +92,8 @@ class Appender:
         self._wakeup.set()
         if self._task is not None:
             await self._task
+        if self._verifier is not None:
+            self._verifier.close()
         if self._engine is not None:
             await self._engine.dispose()
 
@@ -94,6 +103,10 @@ class Appender:
             raise LedgerUnavailableError("the ledger appender is not running")
         if len(data) > MAX_ENTRY_BYTES:
             raise ValueError(f"log entries are at most {MAX_ENTRY_BYTES} bytes, got {len(data)}")
+        if self._verifier is not None:
+            await self._verifier.verify(data)  # raises EntryRejectedError
+            if self._closing:
+                raise LedgerUnavailableError("the ledger appender is not running")
         future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self._pending.append(_Submission(bytes(data), future))
         self._wakeup.set()

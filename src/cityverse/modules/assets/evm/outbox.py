@@ -1,0 +1,86 @@
+"""What other code calls: ``enqueue`` a mirror operation inside its own transaction.
+
+Call it in the same session (and so the same transaction) as the platform change the operation
+mirrors, e.g. right after the token's ledger transaction is accepted; the request commits both
+or neither. The worker sends it to the chain after the commit. Enqueueing the same ``key``
+twice is a no-op, so a retried request cannot mirror an operation twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cityverse.core.config import Settings
+from cityverse.modules.assets.evm.models import EvmOutbox
+
+MirrorKind = Literal["mint", "transfer", "freeze", "unfreeze", "burn"]
+
+
+@dataclass(frozen=True, slots=True)
+class MirrorOp:
+    """One token operation to mirror. Build it with the class methods."""
+
+    key: str
+    """Idempotency key: the ledger transaction's digest (hex) is a good one."""
+    kind: MirrorKind
+    token_id: str
+    """The platform's token identifier (the ledger bodies' ``token_id``)."""
+    holder: str | None = None
+    """Mint: the first holder; transfer: the sender. A did:key (see ``accounts``)."""
+    receiver: str | None = None
+
+    @classmethod
+    def mint(cls, key: str, token_id: str, holder: str) -> MirrorOp:
+        return cls(key, "mint", token_id, holder=holder)
+
+    @classmethod
+    def transfer(cls, key: str, token_id: str, sender: str, receiver: str) -> MirrorOp:
+        return cls(key, "transfer", token_id, holder=sender, receiver=receiver)
+
+    @classmethod
+    def freeze(cls, key: str, token_id: str) -> MirrorOp:
+        return cls(key, "freeze", token_id)
+
+    @classmethod
+    def unfreeze(cls, key: str, token_id: str) -> MirrorOp:
+        return cls(key, "unfreeze", token_id)
+
+    @classmethod
+    def burn(cls, key: str, token_id: str) -> MirrorOp:
+        return cls(key, "burn", token_id)
+
+
+async def enqueue(session: AsyncSession, settings: Settings, op: MirrorOp) -> EvmOutbox | None:
+    """Queue ``op`` in the caller's transaction; None (nothing written) when the mirror is off.
+
+    Returns the outbox row, the earlier one if ``op.key`` was enqueued before. Services never
+    commit: the caller's request or job does.
+    """
+    if not settings.evm_enabled:
+        return None
+    _check(op)
+    existing = await session.scalar(select(EvmOutbox).where(EvmOutbox.key == op.key))
+    if existing is not None:
+        return existing
+    row = EvmOutbox(key=op.key, kind=op.kind, token_id=op.token_id, holder=op.holder,
+                    receiver=op.receiver, status="pending", attempts=0)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+def _check(op: MirrorOp) -> None:
+    if not op.key or len(op.key) > 128:
+        raise ValueError("a mirror operation's key is 1 to 128 characters")
+    if not op.token_id or len(op.token_id) > 64:
+        raise ValueError("a token id is 1 to 64 characters")
+    needs_holder = op.kind in ("mint", "transfer")
+    if needs_holder != (op.holder is not None) or (op.kind == "transfer") != (
+        op.receiver is not None
+    ):
+        raise ValueError(f"a {op.kind} names {'a holder' if needs_holder else 'no holder'}"
+                         f"{' and a receiver' if op.kind == 'transfer' else ''}")
