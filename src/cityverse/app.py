@@ -26,6 +26,8 @@ from cityverse.modules.assets.ledger import spec as ledger_spec
 from cityverse.modules.city import spec as city_spec
 from cityverse.modules.industry import spec as industry_spec
 from cityverse.modules.portal import spec as portal_spec
+from cityverse.modules.spaces import spec as spaces_spec
+from cityverse.realtime import spec as world_spec
 
 log = logging.getLogger("cityverse")
 
@@ -37,6 +39,8 @@ MODULES: tuple[ModuleSpec, ...] = (
     city_spec.SPEC,
     industry_spec.SPEC,
     ledger_spec.SPEC,
+    spaces_spec.SPEC,
+    world_spec.SPEC,
 )
 
 

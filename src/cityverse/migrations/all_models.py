@@ -6,6 +6,9 @@ from cityverse.core.db import Base
 from cityverse.modules.assets.ledger import models as ledger_models
 from cityverse.modules.city import models as city_models
 from cityverse.modules.industry import models as industry_models
+from cityverse.modules.spaces import models as spaces_models
+from cityverse.realtime import models as world_models
 
-MODEL_MODULES = (audit, auth_models, city_models, industry_models, ledger_models)
+MODEL_MODULES = (audit, auth_models, city_models, industry_models, ledger_models, spaces_models,
+                 world_models)
 metadata = Base.metadata
