@@ -172,7 +172,12 @@ class Instance:
         every = max(config.low_rate_every, 1)
         now = time.monotonic()
         for client_id, member in self.members.items():
-            if not member.attached or member.queue.should_disconnect:
+            if not member.attached:
+                continue
+            if member.queue.should_disconnect:
+                # Flagged (overflow or lag) while its writer may be stuck in a send: abort it.
+                if member.writing_since is not None:
+                    member.drop(CloseCode.TOO_SLOW, member.queue.disconnect_reason or "")
                 continue
             if self._stalled(member, now):
                 continue
