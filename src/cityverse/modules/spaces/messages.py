@@ -6,16 +6,16 @@ from cityverse.core.i18n import register_messages
 
 MESSAGES: dict[str, dict[str, str]] = {
     "error.space_not_found": {
-        "zh-CN": "没有名为 {key} 的空间",
-        "en": "There is no space {key}",
+        "zh-CN": "没有名为 {space} 的空间",
+        "en": "There is no space {space}",
     },
     "error.space_has_no_scene": {
-        "zh-CN": "空间 {key} 没有场景文档",
-        "en": "Space {key} has no scene document",
+        "zh-CN": "空间 {space} 没有场景文档",
+        "en": "Space {space} has no scene document",
     },
     "error.space_model_not_found": {
-        "zh-CN": "空间 {key} 中没有模型 {model}",
-        "en": "Space {key} has no model {model}",
+        "zh-CN": "空间 {space} 中没有模型 {model}",
+        "en": "Space {space} has no model {model}",
     },
     "error.space_host_not_found": {
         "zh-CN": "用户 {user_id} 不存在，不能设为主持人",

@@ -83,8 +83,8 @@ def get_scene(city: str, key: str) -> Scene:
     if key in scenes:
         return scenes[key]
     if any(s.key == key for s in pack(city).listed):
-        raise AppError(404, "space_has_no_scene", key=key)
-    raise AppError(404, "space_not_found", key=key)
+        raise AppError(404, "space_has_no_scene", space=key)
+    raise AppError(404, "space_not_found", space=key)
 
 
 def model_builders(scene: Scene) -> dict[str, Callable[[], bytes]]:
@@ -118,7 +118,7 @@ def get_model(city: str, key: str, model_key: str) -> Model:
     builders = model_builders(get_scene(city, key))
     build = builders.get(model_key)
     if build is None:
-        raise AppError(404, "space_model_not_found", key=key, model=model_key)
+        raise AppError(404, "space_model_not_found", space=key, model=model_key)
     data = build()
     return Model(data, '"' + hashlib.sha256(data).hexdigest()[:32] + '"')
 
