@@ -3,6 +3,7 @@
 #   - chromium          (Debian's browser, /usr/bin/chromium; driven by Playwright)
 #   - postgresql        (initdb / pg_ctl / postgres under /usr/lib/postgresql/*/bin)
 #   - fonts-noto-cjk    (so screenshots render Chinese text instead of boxes)
+#   - redis-server      (the world server's multi-process test shares rooms through it)
 #
 # Fast and silent when everything is present (no apt-get update then).
 # As root with apt-get: installs only what is missing. Otherwise: says what to install, exits 1.
@@ -34,16 +35,21 @@ have_cjk_fonts() {
     fi
 }
 
+have_redis() {
+    command -v redis-server >/dev/null 2>&1
+}
+
 check() {
     missing=()
     have_chromium || missing+=(chromium)
     have_postgresql || missing+=(postgresql)
     have_cjk_fonts || missing+=(fonts-noto-cjk)
+    have_redis || missing+=(redis-server)
 }
 
 check
 if [[ ${#missing[@]} -eq 0 ]]; then
-    echo "system-deps: ok (chromium, postgresql, CJK fonts)"
+    echo "system-deps: ok (chromium, postgresql, CJK fonts, redis-server)"
     exit 0
 fi
 

@@ -33,6 +33,8 @@ from cityverse.modules.industry.support import spec as industry_support_spec
 from cityverse.modules.industry.taskforces import spec as industry_taskforces_spec
 from cityverse.modules.portal import spec as portal_spec
 from cityverse.modules.twin import spec as twin_spec
+from cityverse.modules.spaces import spec as spaces_spec
+from cityverse.realtime import spec as world_spec
 
 log = logging.getLogger("cityverse")
 
@@ -51,6 +53,8 @@ MODULES: tuple[ModuleSpec, ...] = (
     works_spec.SPEC,
     tokens_spec.SPEC,
     evm_spec.SPEC,
+    spaces_spec.SPEC,
+    world_spec.SPEC,
 )
 
 

@@ -70,6 +70,26 @@ class Settings(BaseSettings):
     ledger_checkpoint_interval_ms: int = Field(
         1000, ge=10, description="…or this long after the last one, when entries are waiting."
     )
+    redis_url: str = Field(
+        "", description="Redis URL (`redis://host:port/0`); set it to share world-server rooms "
+        "between several server processes through pub/sub. Empty: one process."
+    )
+    world_tick_hz: int = Field(15, ge=10, le=20, description="World-server ticks per second.")
+    world_full_rate_cap: int = Field(
+        50, ge=1, le=500, description="Nearest avatars sent to a client every tick."
+    )
+    world_low_rate_cap: int = Field(
+        200, ge=0, le=5000, description="Further avatars in view range sent at low rate."
+    )
+    world_low_rate_every: int = Field(
+        5, ge=1, le=60, description="Low-rate avatars are sent every this many ticks."
+    )
+    world_view_range_m: float = Field(
+        40.0, gt=0, le=1000, description="Avatars farther than this (metres) are not sent."
+    )
+    world_resume_seconds: float = Field(
+        30.0, ge=0, le=600, description="How long a dropped visitor's avatar waits for a resume."
+    )
 
     assets_kek: str = Field(
         "",

@@ -14,7 +14,9 @@ from cityverse.modules.industry.plan import models as industry_plan_models
 from cityverse.modules.industry.registry import models as industry_registry_models
 from cityverse.modules.industry.support import models as support_models
 from cityverse.modules.industry.taskforces import models as taskforce_models
+from cityverse.modules.spaces import models as spaces_models
 from cityverse.modules.twin import models as twin_models
+from cityverse.realtime import models as world_models
 
 MODEL_MODULES = (
     asset_key_models,
@@ -26,10 +28,12 @@ MODEL_MODULES = (
     industry_plan_models,
     industry_registry_models,
     ledger_models,
+    spaces_models,
     support_models,
     taskforce_models,
     token_models,
     twin_models,
     work_models,
+    world_models,
 )
 metadata = Base.metadata

@@ -40,6 +40,8 @@ __all__ = [
     "POSE_FIELD_COUNT",
     "PROTOCOL_VERSION",
     "Ack",
+    "AvatarInfo",
+    "AvatarRole",
     "Chat",
     "ChatScope",
     "Emote",
@@ -75,6 +77,12 @@ class ChatScope(StrEnum):
 class InteractAction(StrEnum):
     ENTER_BOOTH = "enter_booth"
     OPEN_PRODUCT = "open_product"
+
+
+class AvatarRole(StrEnum):
+    MEMBER = "member"
+    GUEST = "guest"
+    HOST = "host"
 
 
 class ModerationAction(StrEnum):
@@ -238,10 +246,32 @@ class Error(Message):
         )
 
 
+@dataclass(frozen=True, slots=True)
+class AvatarInfo(Message):
+    """Server → client: who an avatar is, sent before its first pose reaches the client."""
+
+    TYPE: ClassVar[MessageType] = MessageType.AVATAR_INFO
+    client_id: int
+    name: str
+    role: AvatarRole
+
+    def fields(self) -> list[Any]:
+        return [self.client_id, self.name, self.role.value]
+
+    @classmethod
+    def from_fields(cls, fields: list[Any]) -> Self:
+        expect_count(fields, 3, "avatar_info")
+        return cls(
+            read_int(fields[0], "client_id", 1, ID_MAX),
+            read_str(fields[1], "name", MAX_NAME_CHARS * 2, allow_empty=False),
+            read_choice(fields[2], "role", AvatarRole),
+        )
+
+
 MESSAGE_CLASSES: dict[int, type[Message]] = {
     cls.TYPE: cls
     for cls in (Hello, Welcome, Leave, Pose, WorldUpdate, Ack, Chat, Emote, Interact, Moderation,
-                Error)
+                Error, AvatarInfo)
 }
 
 

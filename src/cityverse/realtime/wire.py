@@ -139,6 +139,7 @@ class MessageType(IntEnum):
     INTERACT = 9
     MODERATION = 10
     ERROR = 11
+    AVATAR_INFO = 12
 
 
 class Message(ABC):
