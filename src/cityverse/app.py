@@ -24,6 +24,7 @@ from cityverse.core.ops import router as ops_router
 from cityverse.core.spa import SpaFiles
 from cityverse.modules.assets.ledger import spec as ledger_spec
 from cityverse.modules.city import spec as city_spec
+from cityverse.modules.commerce import spec as commerce_spec
 from cityverse.modules.industry import spec as industry_spec
 from cityverse.modules.portal import spec as portal_spec
 
@@ -37,6 +38,7 @@ MODULES: tuple[ModuleSpec, ...] = (
     city_spec.SPEC,
     industry_spec.SPEC,
     ledger_spec.SPEC,
+    commerce_spec.SPEC,
 )
 
 
