@@ -19,7 +19,8 @@ async def test_load_is_idempotent(app: FastAPI, settings: Settings,
                                   client: httpx.AsyncClient) -> None:
     first = await _load(app, settings)
     second = await _load(app, settings)
-    assert first == second == {"places": 28, "enterprises": 40, "people": 8}
+    assert first == second == {"places": 28, "enterprises": 40, "people": 8, "products": 48,
+                               "demo_orders": 6}
     summary = (await client.get("/api/portal/summary")).json()
     assert summary == {"users": 8, "verified_users": 3, "enterprises": 40, "places": 28}
 

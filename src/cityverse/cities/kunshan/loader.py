@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cityverse.cities.kunshan import shop_demo
 from cityverse.cities.kunshan.demo_people import (
     DEMO_PASSWORD,
     DEMO_PEOPLE,
@@ -99,4 +100,5 @@ async def load(session: AsyncSession, settings: Settings, progress: Progress) ->
     places = await load_places(session, progress)
     enterprises = await load_enterprises(session, progress)
     people = await load_people(session, settings, enterprises, progress)
-    return {"places": places, "enterprises": len(enterprises), "people": people}
+    shop = await shop_demo.load_shop(session, enterprises, progress)
+    return {"places": places, "enterprises": len(enterprises), "people": people, **shop}

@@ -1,6 +1,6 @@
 """How the shop plugs into the platform."""
 
 from cityverse.core.modules import ModuleSpec
-from cityverse.modules.commerce import api, seller_api, service
+from cityverse.modules.commerce import api, seller_api
 
-SPEC = ModuleSpec(name="commerce", routers=(api.router, seller_api.router), stats=service.stats)
+SPEC = ModuleSpec(name="commerce", routers=(api.router, seller_api.router))
