@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     ledger_checkpoint_interval_ms: int = Field(
         1000, ge=10, description="…or this long after the last one, when entries are waiting."
     )
+    commerce_auto_complete_days: int = Field(
+        14, ge=0, le=365,
+        description="Shop orders shipped this many days ago complete by themselves (0: never).",
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import FastAPI
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from cityverse.core.auth.policy import Role
+from cityverse.core.db import utcnow
+from cityverse.modules.commerce import tasks
 from cityverse.modules.commerce.models import Checkout, Order
 from commerce_support import CONTACT, Shop, buy, checkout
 from tests_support import audit_actions
@@ -173,3 +177,22 @@ async def test_orders_are_private_to_their_buyer_and_enterprise(shop: Shop, sign
     listed = (await shop.seller_a.get("/api/commerce/seller/orders?status=placed")).json()
     assert [o["id"] for o in listed["items"]] == [order]
     assert listed["items"][0]["buyer_name"] == "buyer"
+
+
+async def test_shipped_orders_complete_by_themselves_after_the_set_days(shop: Shop) -> None:
+    old = await buy(shop, await shop.product(), key="old-order-1")
+    recent = await buy(shop, await shop.product(), key="recent-order-1")
+    for order in (old, recent):
+        await shop.seller_a.post(f"/api/commerce/seller/orders/{order}/confirm")
+        await shop.seller_a.post(f"/api/commerce/seller/orders/{order}/ship",
+                                 json={"tracking_note": "顺丰 SF1"})
+    async with shop.app.state.sessionmaker() as session, session.begin():
+        await session.execute(update(Order).where(Order.id == old)
+                              .values(updated_at=utcnow() - timedelta(days=15)))
+    days = shop.app.state.settings.commerce_auto_complete_days
+    assert await tasks.sweep_once(shop.app.state.sessionmaker, days) == 1
+    done = (await shop.buyer.get(f"/api/commerce/orders/{old}")).json()
+    assert done["status"] == "completed" and done["events"][-1]["actor"] == "system"
+    still = (await shop.buyer.get(f"/api/commerce/orders/{recent}")).json()
+    assert still["status"] == "shipped"
+    assert await tasks.sweep_once(shop.app.state.sessionmaker, days) == 0

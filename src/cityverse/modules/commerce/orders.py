@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Literal
 
 from sqlalchemy import func, select, update
@@ -53,7 +54,7 @@ class Move:
 MOVES: dict[str, Move] = {
     "confirm": Move(frozenset({"enterprise"}), frozenset({"placed"}), "confirmed"),
     "ship": Move(frozenset({"enterprise"}), frozenset({"confirmed"}), "shipped"),
-    "complete": Move(frozenset({"buyer"}), frozenset({"shipped"}), "completed"),
+    "complete": Move(frozenset({"buyer", "system"}), frozenset({"shipped"}), "completed"),
     "cancel": Move(frozenset({"buyer", "enterprise"}), frozenset({"placed", "confirmed"}),
                    "cancelled"),
 }
@@ -172,7 +173,7 @@ async def enterprise_order(session: AsyncSession, enterprise_id: int, order_id: 
 
 
 async def transition(
-    session: AsyncSession, actor: Principal, order: Order, move_name: str, as_: Actor,
+    session: AsyncSession, actor: Principal | None, order: Order, move_name: str, as_: Actor,
     *, note: str | None = None,
 ) -> Order:
     """Moves the order along the workflow, or 409 illegal_transition."""
@@ -199,12 +200,31 @@ async def transition(
     session.add(OrderEvent(order_id=order.id, status=move.target, actor=as_,
                            note=(note or "").strip() or None, at=utcnow()))
     await audit.record(
-        session, actor_id=actor.user_id, actor_name=actor.username,
-        action=f"commerce.order.{move_name}", target_type="order", target_id=order.id,
+        session, actor_id=actor.user_id if actor else None,
+        actor_name=actor.username if actor else None, action=f"commerce.order.{move_name}",
+        target_type="order", target_id=order.id,
         before={"status": before}, after={"status": move.target, "note": note or None},
     )
     await session.refresh(order)
     return order
+
+
+async def complete_overdue(session: AsyncSession, days: int) -> int:
+    """Completes orders shipped at least `days` ago that the buyer never confirmed."""
+    cutoff = utcnow() - timedelta(days=days)
+    overdue = list(await session.scalars(
+        select(Order).where(Order.status == "shipped", Order.updated_at <= cutoff)
+        .order_by(Order.id).limit(500)
+    ))
+    completed = 0
+    for order in overdue:
+        try:
+            await transition(session, None, order, "complete", "system",
+                             note=f"auto-completed {days} days after shipping")
+            completed += 1
+        except AppError:
+            continue  # the buyer confirmed it in the meantime
+    return completed
 
 
 async def list_orders(
