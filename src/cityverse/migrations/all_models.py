@@ -8,6 +8,7 @@ from cityverse.modules.assets.ledger import models as ledger_models
 from cityverse.modules.assets.tokens import models as token_models
 from cityverse.modules.assets.works import models as work_models
 from cityverse.modules.city import models as city_models
+from cityverse.modules.commerce import models as commerce_models
 from cityverse.modules.industry import models as industry_models
 from cityverse.modules.industry.dashboard import models as industry_dashboard_models
 from cityverse.modules.industry.plan import models as industry_plan_models
@@ -22,6 +23,7 @@ MODEL_MODULES = (
     asset_key_models,
     auth_models,
     city_models,
+    commerce_models,
     evm_models,
     industry_dashboard_models,
     industry_models,

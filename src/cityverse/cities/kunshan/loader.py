@@ -14,6 +14,7 @@ from cityverse.cities.kunshan import support_demo
 from cityverse.cities.kunshan import industry_plan, support_demo
 from cityverse.cities.kunshan import demo_works
 from cityverse.cities.kunshan.collectibles import load_collectibles_on_ledger
+from cityverse.cities.kunshan import shop_demo
 from cityverse.cities.kunshan.demo_people import (
     DEMO_PASSWORD,
     DEMO_PEOPLE,
@@ -115,3 +116,5 @@ async def load_after_commit(settings: Settings, progress: Progress) -> dict[str,
     Collections come after the works they issue."""
     works = await demo_works.load_works(settings, progress)
     return {"works": works, "collections": await load_collectibles_on_ledger(settings, progress)}
+    shop = await shop_demo.load_shop(session, enterprises, progress)
+    return {"places": places, "enterprises": len(enterprises), "people": people, **shop}

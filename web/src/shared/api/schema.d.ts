@@ -636,7 +636,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/identity": {
+    "/api/commerce/products": {
         parameters: {
             query?: never;
             header?: never;
@@ -644,10 +644,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * My Identity
-         * @description My digital identity: the did:key the platform signs with for me, and its kind.
+         * List Products
+         * @description Published products. Sort by `id`, `price_fen`, `created_at`, `name` or `stock`.
          */
-        get: operations["my_identity_api_identity_get"];
+        get: operations["list_products_api_commerce_products_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -656,7 +656,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/identity/custodial": {
+    "/api/commerce/products/{product_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Product
+         * @description One published product with its current stock.
+         */
+        get: operations["get_product_api_commerce_products__product_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commerce/images/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Image
+         * @description A product image; names are content hashes, so the answer may be cached for good.
+         */
+        get: operations["get_image_api_commerce_images__name__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commerce/cart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Cart
+         * @description The caller's cart; `available` is false for lines that can no longer be bought.
+         */
+        get: operations["get_cart_api_commerce_cart_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commerce/cart/items": {
         parameters: {
             query?: never;
             header?: never;
@@ -666,17 +726,17 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Create Custodial Key
-         * @description Create my custodial key now (it is otherwise created when first needed).
+         * Add To Cart
+         * @description Adds a product (to the quantity already in the cart).
          */
-        post: operations["create_custodial_key_api_identity_custodial_post"];
+        post: operations["add_to_cart_api_commerce_cart_items_post"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/identity/external-key": {
+    "/api/commerce/cart/items/{product_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -684,19 +744,17 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /**
-         * Register External Key
-         * @description Use my own Ed25519 key from now on; I then sign transactions in my browser.
-         */
-        put: operations["register_external_key_api_identity_external_key_put"];
+        put?: never;
         post?: never;
-        delete?: never;
+        /** Remove From Cart */
+        delete: operations["remove_from_cart_api_commerce_cart_items__product_id__delete"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Set Cart Quantity */
+        patch: operations["set_cart_quantity_api_commerce_cart_items__product_id__patch"];
         trace?: never;
     };
-    "/api/identity/transactions/prepare": {
+    "/api/commerce/checkout": {
         parameters: {
             query?: never;
             header?: never;
@@ -706,17 +764,54 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Prepare Transaction
-         * @description A transaction payload for my own key to sign, with the exact bytes to sign.
+         * Checkout
+         * @description Places one order per enterprise from the cart, reserving the stock.
          */
-        post: operations["prepare_transaction_api_identity_transactions_prepare_post"];
+        post: operations["checkout_api_commerce_checkout_post"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/identity/transactions/submit": {
+    "/api/commerce/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Orders
+         * @description The caller's orders, newest first (sort by `id`, `placed_at` or `total_fen`).
+         */
+        get: operations["my_orders_api_commerce_orders_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commerce/orders/{order_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My Order */
+        get: operations["my_order_api_commerce_orders__order_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commerce/orders/{order_id}/cancel": {
         parameters: {
             query?: never;
             header?: never;
@@ -726,141 +821,17 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Submit Transaction
-         * @description Submit a payload with my browser's signature: verified, appended to the log, applied.
+         * Cancel My Order
+         * @description Cancels before shipping; the stock goes back on sale.
          */
-        post: operations["submit_transaction_api_identity_transactions_submit_post"];
+        post: operations["cancel_my_order_api_commerce_orders__order_id__cancel_post"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/works": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List Works
-         * @description Registered works, newest first; filter by kind, title or creator DID.
-         */
-        get: operations["list_works_api_works_get"];
-        put?: never;
-        /**
-         * Upload Work
-         * @description Upload a work: it is encrypted, hashed and registered on the verifiable log (确权).
-         */
-        post: operations["upload_work_api_works_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/works/mine": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List My Works
-         * @description My works in every state, newest first.
-         */
-        get: operations["list_my_works_api_works_mine_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/works/by-hash/{sha256}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Work By Hash
-         * @description The registered work whose original has this SHA-256 (hex), if any.
-         */
-        get: operations["work_by_hash_api_works_by_hash__sha256__get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/works/{work_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get Work
-         * @description One registered work.
-         */
-        get: operations["get_work_api_works__work_id__get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/works/{work_id}/preview": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Work Preview
-         * @description The public preview: a small watermarked picture, or a card for non-image works.
-         */
-        get: operations["work_preview_api_works__work_id__preview_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/works/{work_id}/original": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Download Original
-         * @description The decrypted original, for its creator (and, with tokens, its current holder).
-         */
-        get: operations["download_original_api_works__work_id__original_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/works/{work_id}/signing": {
+    "/api/commerce/orders/{order_id}/complete": {
         parameters: {
             query?: never;
             header?: never;
@@ -870,17 +841,17 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Prepare Registration
-         * @description A fresh registration payload for my work awaiting my browser's signature.
+         * Confirm Receipt
+         * @description The buyer confirms receipt of a shipped order.
          */
-        post: operations["prepare_registration_api_works__work_id__signing_post"];
+        post: operations["confirm_receipt_api_commerce_orders__order_id__complete_post"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/works/{work_id}/certificate": {
+    "/api/commerce/seller/products": {
         parameters: {
             query?: never;
             header?: never;
@@ -888,10 +859,76 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Work Certificate
-         * @description The registration certificate as JSON: the facts and proofs a verifier checks offline.
+         * My Products
+         * @description The enterprise's products, published or not.
          */
-        get: operations["work_certificate_api_works__work_id__certificate_get"];
+        get: operations["my_products_api_commerce_seller_products_get"];
+        put?: never;
+        /** Create Product */
+        post: operations["create_product_api_commerce_seller_products_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commerce/seller/products/{product_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My Product */
+        get: operations["my_product_api_commerce_seller_products__product_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Product
+         * @description Edits, restocks, publishes or withdraws a product; only the given fields change.
+         */
+        patch: operations["update_product_api_commerce_seller_products__product_id__patch"];
+        trace?: never;
+    };
+    "/api/commerce/seller/products/{product_id}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Order Images
+         * @description Reorders (cover first) or removes images, by blob name.
+         */
+        put: operations["order_images_api_commerce_seller_products__product_id__images_put"];
+        /**
+         * Upload Image
+         * @description Adds an image; the file's own bytes decide its type, not the Content-Type header.
+         */
+        post: operations["upload_image_api_commerce_seller_products__product_id__images_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commerce/seller/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Enterprise Orders
+         * @description Orders placed with the enterprise, newest first.
+         */
+        get: operations["enterprise_orders_api_commerce_seller_orders_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -900,18 +937,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/works/{work_id}/certificate.pdf": {
+    "/api/commerce/seller/orders/{order_id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * Work Certificate Pdf
-         * @description The registration certificate as a PDF with a QR code to the public verify page.
-         */
-        get: operations["work_certificate_pdf_api_works__work_id__certificate_pdf_get"];
+        /** Enterprise Order */
+        get: operations["enterprise_order_api_commerce_seller_orders__order_id__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -920,111 +954,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/assets/collections": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List Collections
-         * @description Approved collections, newest first.
-         */
-        get: operations["list_collections_api_assets_collections_get"];
-        put?: never;
-        /**
-         * Propose Collection
-         * @description A real-name creator proposes a collection of a registered work for review.
-         */
-        post: operations["propose_collection_api_assets_collections_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/assets/collections/mine": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * My Collections
-         * @description The caller's proposals in every state.
-         */
-        get: operations["my_collections_api_assets_collections_mine_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/assets/review/collections": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Review Queue
-         * @description Proposals waiting for an officer (or already decided, by `status`).
-         */
-        get: operations["review_queue_api_assets_review_collections_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/assets/collections/{collection_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get Collection
-         * @description One approved collection (proposals are seen through `mine` and the review queue).
-         */
-        get: operations["get_collection_api_assets_collections__collection_id__get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/assets/collections/{collection_id}/documents/{document_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get Document
-         * @description An IP authorization document, for the proposal's creator and officers only.
-         */
-        get: operations["get_document_api_assets_collections__collection_id__documents__document_id__get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/assets/collections/{collection_id}/review": {
+    "/api/commerce/seller/orders/{order_id}/confirm": {
         parameters: {
             query?: never;
             header?: never;
@@ -1034,97 +964,17 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Review Collection
-         * @description Approve (mints every edition to the creator) or reject with a reason.
+         * Confirm Order
+         * @description Accepts a placed order.
          */
-        post: operations["review_collection_api_assets_collections__collection_id__review_post"];
+        post: operations["confirm_order_api_commerce_seller_orders__order_id__confirm_post"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/assets/collections/{collection_id}/tokens": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Collection Tokens
-         * @description The editions of an approved collection that are not burned.
-         */
-        get: operations["collection_tokens_api_assets_collections__collection_id__tokens_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/assets/tokens/mine": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * My Tokens
-         * @description The collectibles the caller holds.
-         */
-        get: operations["my_tokens_api_assets_tokens_mine_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/assets/collections/{collection_id}/tokens/{serial}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get Token
-         * @description One edition: owner, holding period, freeze state.
-         */
-        get: operations["get_token_api_assets_collections__collection_id__tokens__serial__get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/assets/collections/{collection_id}/tokens/{serial}/provenance": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Token Provenance
-         * @description Every event of the token with its log entry and an inclusion proof.
-         */
-        get: operations["token_provenance_api_assets_collections__collection_id__tokens__serial__provenance_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/assets/collections/{collection_id}/tokens/{serial}/gift": {
+    "/api/commerce/seller/orders/{order_id}/ship": {
         parameters: {
             query?: never;
             header?: never;
@@ -1134,17 +984,17 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Gift Token
-         * @description Give the token to another real-name user (after the holding period).
+         * Ship Order
+         * @description Marks a confirmed order shipped, with a tracking note for the buyer.
          */
-        post: operations["gift_token_api_assets_collections__collection_id__tokens__serial__gift_post"];
+        post: operations["ship_order_api_commerce_seller_orders__order_id__ship_post"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/assets/collections/{collection_id}/tokens/{serial}/burn": {
+    "/api/commerce/seller/orders/{order_id}/cancel": {
         parameters: {
             query?: never;
             header?: never;
@@ -1154,50 +1004,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Burn Token
-         * @description The owner destroys the token for good.
+         * Cancel Order
+         * @description Cancels before shipping; a reason is required and the stock goes back on sale.
          */
-        post: operations["burn_token_api_assets_collections__collection_id__tokens__serial__burn_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/assets/collections/{collection_id}/tokens/{serial}/freeze": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Freeze Token
-         * @description A regulator freezes the token: it can neither move nor burn.
-         */
-        post: operations["freeze_token_api_assets_collections__collection_id__tokens__serial__freeze_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/assets/collections/{collection_id}/tokens/{serial}/unfreeze": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Unfreeze Token
-         * @description A regulator lifts a freeze.
-         */
-        post: operations["unfreeze_token_api_assets_collections__collection_id__tokens__serial__unfreeze_post"];
+        post: operations["cancel_order_api_commerce_seller_orders__order_id__cancel_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1240,122 +1050,89 @@ export interface components {
             /** Ip */
             ip: string | null;
         };
-        /** Body_propose_collection_api_assets_collections_post */
-        Body_propose_collection_api_assets_collections_post: {
+        /** CancelIn */
+        CancelIn: {
             /**
-             * Title
-             * @example 玉峰山四季
-             */
-            title: string;
-            /** Description */
-            description: string;
-            /** Edition Count */
-            edition_count: number;
-            /** Work Id */
-            work_id: string;
-            /**
-             * Documents
-             * @description IP authorization: PDF/PNG/JPEG.
-             */
-            documents: string[];
-        };
-        /** Body_upload_work_api_works_post */
-        Body_upload_work_api_works_post: {
-            /**
-             * File
-             * @description PNG/JPEG/WebP, GLB, MP3/WAV/OGG, MP4/WebM or PDF; the type is read from the bytes.
-             */
-            file: string;
-            /** Title */
-            title: string;
-            /**
-             * Description
+             * Reason
+             * @description Required when the enterprise cancels.
              * @default
              */
-            description: string;
-        };
-        /** CertificateCreator */
-        CertificateCreator: {
-            /** Did */
-            did: string;
-            /** Name */
-            name: string;
-        };
-        /** CertificateLog */
-        CertificateLog: {
-            /**
-             * Origin
-             * @description The log's name, first line of its checkpoints.
-             */
-            origin: string;
-            /**
-             * Verifier Key
-             * @description Signed-note verifier key of the checkpoints.
-             */
-            verifier_key: string;
-            /**
-             * Index
-             * @description Leaf index of the registration entry.
-             */
-            index: number;
-            /**
-             * Entry
-             * @description The signed work.register transaction, standard base64.
-             */
-            entry: string;
-            /** Leaf Hash */
-            leaf_hash: string;
-            /** Tree Size */
-            tree_size: number;
-            /** Root Hash */
-            root_hash: string;
-            /**
-             * Inclusion Proof
-             * @description RFC 9162 audit path, standard base64.
-             */
-            inclusion_proof: string[];
-            /**
-             * Checkpoint
-             * @description C2SP checkpoint in an Ed25519 signed note.
-             */
-            checkpoint: string;
+            reason: string;
         };
         /**
-         * CertificateOut
-         * @description A work's registration certificate: everything needed to verify it independently.
+         * CartAdd
+         * @example {
+         *       "product_id": 1,
+         *       "quantity": 1
+         *     }
          */
-        CertificateOut: {
+        CartAdd: {
+            /** Product Id */
+            product_id: number;
             /**
-             * Format
-             * @constant
+             * Quantity
+             * @default 1
              */
-            format: "cityverse-work-certificate/v1";
-            /** Certificate Id */
-            certificate_id: string;
-            /** Verify Url */
-            verify_url: string;
-            work: components["schemas"]["CertificateWork"];
-            creator: components["schemas"]["CertificateCreator"];
-            /** Registered At */
-            registered_at: string;
-            log: components["schemas"]["CertificateLog"];
-            /** Issued At */
-            issued_at: string;
+            quantity: number;
         };
-        /** CertificateWork */
-        CertificateWork: {
-            /** Id */
-            id: string;
-            /** Title */
-            title: string;
-            /** Kind */
-            kind: string;
-            /** Media Type */
-            media_type: string;
-            /** Size Bytes */
-            size_bytes: number;
-            /** Content Sha256 */
-            content_sha256: string;
+        /** CartLineOut */
+        CartLineOut: {
+            product: components["schemas"]["ProductOut"];
+            /** Quantity */
+            quantity: number;
+            /** Line Fen */
+            line_fen: number;
+            /**
+             * Available
+             * @description Published and enough stock for this quantity now.
+             */
+            available: boolean;
+        };
+        /** CartOut */
+        CartOut: {
+            /** Items */
+            items: components["schemas"]["CartLineOut"][];
+            /** Count */
+            count: number;
+            /** Total Fen */
+            total_fen: number;
+        };
+        /** CartQuantity */
+        CartQuantity: {
+            /** Quantity */
+            quantity: number;
+        };
+        /**
+         * CheckoutIn
+         * @example {
+         *       "address": "江苏省昆山市玉山镇前进中路 1 号",
+         *       "contact_name": "周航",
+         *       "contact_phone": "13800000000",
+         *       "note": "工作日送达"
+         *     }
+         */
+        CheckoutIn: {
+            /** Contact Name */
+            contact_name: string;
+            /** Contact Phone */
+            contact_phone: string;
+            /** Address */
+            address: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+        };
+        /** CheckoutOut */
+        CheckoutOut: {
+            /** Orders */
+            orders: components["schemas"]["OrderOut"][];
+            /**
+             * Replayed
+             * @description True when this Idempotency-Key was already used.
+             */
+            replayed: boolean;
         };
         /** CheckpointOut */
         CheckpointOut: {
@@ -1386,39 +1163,6 @@ export interface components {
             /** Name En */
             name_en: string;
         };
-        /** CollectionOut */
-        CollectionOut: {
-            /** Id */
-            id: number;
-            /** Title */
-            title: string;
-            /** Description */
-            description: string;
-            /** Edition Count */
-            edition_count: number;
-            /** Work Id */
-            work_id: string;
-            creator: components["schemas"]["PersonOut"];
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "pending" | "approved" | "rejected";
-            /** Reject Reason */
-            reject_reason: string | null;
-            /** Reviewed At */
-            reviewed_at: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /**
-             * Documents
-             * @description Shown to the creator and to officers only.
-             */
-            documents?: components["schemas"]["DocumentOut"][];
-        };
         /** ConsistencyProofOut */
         ConsistencyProofOut: {
             /** First */
@@ -1430,19 +1174,6 @@ export interface components {
              * @description RFC 9162 consistency proof, standard base64 (RFC 4648 §4).
              */
             hashes: string[];
-        };
-        /** DocumentOut */
-        DocumentOut: {
-            /** Id */
-            id: number;
-            /** Filename */
-            filename: string;
-            /** Media Type */
-            media_type: string;
-            /** Size */
-            size: number;
-            /** Sha256 */
-            sha256: string;
         };
         /** EnterpriseOut */
         EnterpriseOut: {
@@ -1517,54 +1248,6 @@ export interface components {
         ErrorResponse: {
             error: components["schemas"]["ErrorBody"];
         };
-        /** EventOut */
-        EventOut: {
-            /**
-             * Kind
-             * @enum {string}
-             */
-            kind: "mint" | "transfer" | "freeze" | "unfreeze" | "burn";
-            /**
-             * At
-             * Format: date-time
-             */
-            at: string;
-            actor: components["schemas"]["PersonOut"] | null;
-            from_user: components["schemas"]["PersonOut"] | null;
-            to_user: components["schemas"]["PersonOut"] | null;
-            /** Reason */
-            reason: string | null;
-            /**
-             * Leaf Index
-             * @description Index of the signed transaction in the ledger.
-             */
-            leaf_index: number;
-            /**
-             * Entry
-             * @description The signed transaction's bytes, standard base64.
-             */
-            entry: string;
-            proof: components["schemas"]["ProofOut"];
-        };
-        /**
-         * ExternalKeyIn
-         * @example {
-         *       "proof": "<base64url Ed25519 signature of the key proof text>",
-         *       "public_key": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
-         *     }
-         */
-        ExternalKeyIn: {
-            /**
-             * Public Key
-             * @description 32 bytes, unpadded base64url (RFC 4648 §5).
-             */
-            public_key: string;
-            /**
-             * Proof
-             * @description Signature of the key proof text, unpadded base64url (RFC 4648 §5).
-             */
-            proof: string;
-        };
         /** FieldErrorOut */
         FieldErrorOut: {
             /** Field */
@@ -1585,14 +1268,6 @@ export interface components {
             /** Value */
             value: number;
         };
-        /** GiftIn */
-        GiftIn: {
-            /**
-             * To Username
-             * @example creator
-             */
-            to_username: string;
-        };
         /** HealthOut */
         HealthOut: {
             /**
@@ -1603,24 +1278,13 @@ export interface components {
             /** Version */
             version: string;
         };
-        /** IdentityOut */
-        IdentityOut: {
+        /** ImageOrder */
+        ImageOrder: {
             /**
-             * Did
-             * @description The user's did:key, or null before the first need.
+             * Images
+             * @description Blob names, cover first.
              */
-            did: string | null;
-            /** Kind */
-            kind?: ("custodial" | "external") | null;
-            /** Created At */
-            created_at?: string | null;
-            /** Realname Verified */
-            realname_verified: boolean;
-            /**
-             * Key Proof Prefix
-             * @description To register an own key, sign `<prefix><username>\n<did>` with it.
-             */
-            key_proof_prefix: string;
+            images: string[];
         };
         /** InclusionProofOut */
         InclusionProofOut: {
@@ -1660,59 +1324,6 @@ export interface components {
             /** Dev Mode */
             dev_mode: boolean;
         };
-        /** MyWorkOut */
-        MyWorkOut: {
-            /**
-             * Id
-             * @description Public id of the work, also its certificate id.
-             */
-            id: string;
-            /** Title */
-            title: string;
-            /** Description */
-            description: string;
-            /**
-             * Kind
-             * @enum {string}
-             */
-            kind: "image" | "model" | "audio" | "video" | "document";
-            /** Media Type */
-            media_type: string;
-            /** Size Bytes */
-            size_bytes: number;
-            /**
-             * Content Sha256
-             * @description SHA-256 of the original file, hex.
-             */
-            content_sha256: string;
-            /** Creator Did */
-            creator_did: string;
-            /** Creator Name */
-            creator_name: string;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "awaiting_signature" | "registered";
-            /** Log Index */
-            log_index: number | null;
-            /** Registered At */
-            registered_at: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Preview Url */
-            preview_url: string;
-            /** Original Name */
-            original_name: string;
-            /**
-             * Can Download
-             * @default true
-             */
-            can_download: boolean;
-        };
         /** NewTokenOut */
         NewTokenOut: {
             /** Id */
@@ -1738,6 +1349,80 @@ export interface components {
              */
             token: string;
         };
+        /** OrderEventOut */
+        OrderEventOut: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "placed" | "confirmed" | "shipped" | "completed" | "cancelled";
+            /**
+             * Actor
+             * @enum {string}
+             */
+            actor: "buyer" | "enterprise" | "system";
+            /** Note */
+            note: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
+        /** OrderLineOut */
+        OrderLineOut: {
+            /** Product Id */
+            product_id: number | null;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string;
+            /** Price Fen */
+            price_fen: number;
+            /** Quantity */
+            quantity: number;
+        };
+        /** OrderOut */
+        OrderOut: {
+            /** Id */
+            id: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "placed" | "confirmed" | "shipped" | "completed" | "cancelled";
+            /** Enterprise Id */
+            enterprise_id: number;
+            /** Enterprise Name */
+            enterprise_name: string;
+            /** Enterprise Name En */
+            enterprise_name_en: string;
+            /** Buyer Name */
+            buyer_name: string;
+            /** Total Fen */
+            total_fen: number;
+            /** Contact Name */
+            contact_name: string;
+            /** Contact Phone */
+            contact_phone: string;
+            /** Address */
+            address: string;
+            /** Buyer Note */
+            buyer_note: string;
+            /** Tracking Note */
+            tracking_note: string | null;
+            /** Cancel Reason */
+            cancel_reason: string | null;
+            /**
+             * Placed At
+             * Format: date-time
+             */
+            placed_at: string;
+            /** Lines */
+            lines: components["schemas"]["OrderLineOut"][];
+            /** Events */
+            events: components["schemas"]["OrderEventOut"][];
+        };
         /** PageOut[AuditOut] */
         PageOut_AuditOut_: {
             /** Items */
@@ -1760,17 +1445,6 @@ export interface components {
             /** Size */
             size: number;
         };
-        /** PageOut[CollectionOut] */
-        PageOut_CollectionOut_: {
-            /** Items */
-            items: components["schemas"]["CollectionOut"][];
-            /** Total */
-            total: number;
-            /** Page */
-            page: number;
-            /** Size */
-            size: number;
-        };
         /** PageOut[EnterpriseOut] */
         PageOut_EnterpriseOut_: {
             /** Items */
@@ -1782,10 +1456,10 @@ export interface components {
             /** Size */
             size: number;
         };
-        /** PageOut[MyWorkOut] */
-        PageOut_MyWorkOut_: {
+        /** PageOut[OrderOut] */
+        PageOut_OrderOut_: {
             /** Items */
-            items: components["schemas"]["MyWorkOut"][];
+            items: components["schemas"]["OrderOut"][];
             /** Total */
             total: number;
             /** Page */
@@ -1793,10 +1467,10 @@ export interface components {
             /** Size */
             size: number;
         };
-        /** PageOut[TokenOut] */
-        PageOut_TokenOut_: {
+        /** PageOut[ProductOut] */
+        PageOut_ProductOut_: {
             /** Items */
-            items: components["schemas"]["cityverse__modules__assets__tokens__schemas__TokenOut"][];
+            items: components["schemas"]["ProductOut"][];
             /** Total */
             total: number;
             /** Page */
@@ -1826,30 +1500,12 @@ export interface components {
             /** Size */
             size: number;
         };
-        /** PageOut[WorkOut] */
-        PageOut_WorkOut_: {
-            /** Items */
-            items: components["schemas"]["WorkOut"][];
-            /** Total */
-            total: number;
-            /** Page */
-            page: number;
-            /** Size */
-            size: number;
-        };
         /** PasswordChangeIn */
         PasswordChangeIn: {
             /** Current Password */
             current_password: string;
             /** New Password */
             new_password: string;
-        };
-        /** PersonOut */
-        PersonOut: {
-            /** Username */
-            username: string;
-            /** Display Name */
-            display_name: string;
         };
         /** PlaceOut */
         PlaceOut: {
@@ -1882,39 +1538,127 @@ export interface components {
             id: number;
         };
         /**
-         * PrepareIn
+         * ProductIn
          * @example {
-         *       "body": {
-         *         "content_sha256": "abababababababababababababababababababababababababababababababab",
-         *         "media_type": "image/png",
-         *         "title": "周庄晨雾",
-         *         "work_id": "w-3f9a"
-         *       },
-         *       "type": "work.register"
+         *       "category": "hardware",
+         *       "description": "双目 Micro-OLED，重 86 克",
+         *       "description_en": "Dual Micro-OLED, 86 g",
+         *       "name": "示例·轻量化 MR 眼镜 X1",
+         *       "name_en": "Sample MR glasses X1",
+         *       "price_fen": 399900,
+         *       "published": true,
+         *       "stock": 50
          *     }
          */
-        PrepareIn: {
-            /** Type */
-            type: string;
-            /** Body */
-            body: {
-                [key: string]: unknown;
-            };
+        ProductIn: {
+            /** Name */
+            name: string;
+            /**
+             * Name En
+             * @default
+             */
+            name_en: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Description En
+             * @default
+             */
+            description_en: string;
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "hardware" | "software" | "content" | "service";
+            /**
+             * Price Fen
+             * @description Price in fen (¥0.01).
+             */
+            price_fen: number;
+            /**
+             * Stock
+             * @default 0
+             */
+            stock: number;
+            /**
+             * Published
+             * @default false
+             */
+            published: boolean;
+            /**
+             * Model Path
+             * @description glTF model path.
+             */
+            model_path?: string | null;
         };
-        /** PreparedOut */
-        PreparedOut: {
+        /** ProductOut */
+        ProductOut: {
+            /** Id */
+            id: number;
+            /** Enterprise Id */
+            enterprise_id: number;
+            /** Enterprise Name */
+            enterprise_name: string;
+            /** Enterprise Name En */
+            enterprise_name_en: string;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string;
+            /** Description */
+            description: string;
+            /** Description En */
+            description_en: string;
             /**
-             * Payload
-             * @description Sign exactly this payload, unchanged.
+             * Category
+             * @enum {string}
              */
-            payload: {
-                [key: string]: unknown;
-            };
+            category: "hardware" | "software" | "content" | "service";
+            /** Price Fen */
+            price_fen: number;
+            /** Stock */
+            stock: number;
+            /** Published */
+            published: boolean;
             /**
-             * Message
-             * @description The bytes to sign (Ed25519), unpadded base64url (RFC 4648 §5).
+             * Images
+             * @description Image URLs; the first is the cover.
              */
-            message: string;
+            images: string[];
+            /** Model Path */
+            model_path: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * ProductPatch
+         * @description Only the fields given change.
+         */
+        ProductPatch: {
+            /** Name */
+            name?: string | null;
+            /** Name En */
+            name_en?: string | null;
+            /** Description */
+            description?: string | null;
+            /** Description En */
+            description_en?: string | null;
+            /** Category */
+            category?: ("hardware" | "software" | "content" | "service") | null;
+            /** Price Fen */
+            price_fen?: number | null;
+            /** Stock */
+            stock?: number | null;
+            /** Published */
+            published?: boolean | null;
+            /** Model Path */
+            model_path?: string | null;
         };
         /** ProfileIn */
         ProfileIn: {
@@ -1926,43 +1670,6 @@ export interface components {
             phone?: string | null;
             /** Locale */
             locale?: ("zh-CN" | "en") | null;
-        };
-        /** ProofOut */
-        ProofOut: {
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "verified" | "awaiting_checkpoint" | "failed";
-            /**
-             * Tree Size
-             * @description Size of the checkpoint proved against.
-             */
-            tree_size?: number | null;
-            /**
-             * Root Hash
-             * @description That checkpoint's root, standard base64.
-             */
-            root_hash?: string | null;
-            /** Leaf Hash */
-            leaf_hash?: string | null;
-            /**
-             * Hashes
-             * @description RFC 9162 audit path.
-             */
-            hashes?: string[];
-        };
-        /** ProvenanceOut */
-        ProvenanceOut: {
-            /** Token Id */
-            token_id: string;
-            /**
-             * Checkpoint
-             * @description The signed checkpoint the proofs are against.
-             */
-            checkpoint: string | null;
-            /** Events */
-            events: components["schemas"]["EventOut"][];
         };
         /** ReadyOut */
         ReadyOut: {
@@ -1988,14 +1695,6 @@ export interface components {
              * @example 11010519491231002X
              */
             id_number: string;
-        };
-        /** ReasonIn */
-        ReasonIn: {
-            /**
-             * Reason
-             * @example 涉嫌违规流转，依法冻结
-             */
-            reason: string;
         };
         /** RegisterIn */
         RegisterIn: {
@@ -2031,20 +1730,6 @@ export interface components {
              */
             reason: string;
         };
-        /** ReviewIn */
-        ReviewIn: {
-            /**
-             * Approve
-             * @example true
-             */
-            approve: boolean;
-            /**
-             * Reason
-             * @description Required when rejecting.
-             * @example 授权文件不完整
-             */
-            reason?: string | null;
-        };
         /**
          * Role
          * @enum {string}
@@ -2060,33 +1745,15 @@ export interface components {
         SessionUserOut: {
             user: components["schemas"]["UserOut"];
         };
-        /** SubmitIn */
-        SubmitIn: {
-            /** Payload */
-            payload: {
-                [key: string]: unknown;
-            };
-            /**
-             * Signature
-             * @description Ed25519, unpadded base64url (RFC 4648 §5).
-             */
-            signature: string;
-        };
-        /** SubmittedOut */
-        SubmittedOut: {
-            /** Type */
-            type: string;
-            /** Log Index */
-            log_index: number;
-            /**
-             * Transaction Sha256
-             * @description SHA-256 of the entry bytes, hex.
-             */
-            transaction_sha256: string;
-            /** Result */
-            result: {
-                [key: string]: unknown;
-            };
+        /**
+         * ShipIn
+         * @example {
+         *       "tracking_note": "顺丰 SF1234567890"
+         *     }
+         */
+        ShipIn: {
+            /** Tracking Note */
+            tracking_note: string;
         };
         /** SummaryOut */
         SummaryOut: {
@@ -2143,16 +1810,25 @@ export interface components {
              */
             expires_in_days: number | null;
         };
-        /** UploadedOut */
-        UploadedOut: {
-            work: components["schemas"]["MyWorkOut"];
+        /** TokenOut */
+        TokenOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Prefix */
+            prefix: string;
+            /** Scopes */
+            scopes: string[];
             /**
-             * Signing
-             * @description For users with their own key: {payload, message} to sign in the browser and submit to /api/identity/transactions/submit.
+             * Created At
+             * Format: date-time
              */
-            signing?: {
-                [key: string]: unknown;
-            } | null;
+            created_at: string;
+            /** Expires At */
+            expires_at: string | null;
+            /** Last Used At */
+            last_used_at: string | null;
         };
         /** UserAdminIn */
         UserAdminIn: {
@@ -2242,109 +1918,6 @@ export interface components {
              * @description Signed-note verifier key: `<name>+<key id>+<base64 key>`.
              */
             vkey: string;
-        };
-        /** WorkOut */
-        WorkOut: {
-            /**
-             * Id
-             * @description Public id of the work, also its certificate id.
-             */
-            id: string;
-            /** Title */
-            title: string;
-            /** Description */
-            description: string;
-            /**
-             * Kind
-             * @enum {string}
-             */
-            kind: "image" | "model" | "audio" | "video" | "document";
-            /** Media Type */
-            media_type: string;
-            /** Size Bytes */
-            size_bytes: number;
-            /**
-             * Content Sha256
-             * @description SHA-256 of the original file, hex.
-             */
-            content_sha256: string;
-            /** Creator Did */
-            creator_did: string;
-            /** Creator Name */
-            creator_name: string;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "awaiting_signature" | "registered";
-            /** Log Index */
-            log_index: number | null;
-            /** Registered At */
-            registered_at: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Preview Url */
-            preview_url: string;
-        };
-        /** TokenOut */
-        cityverse__core__auth__schemas__TokenOut: {
-            /** Id */
-            id: number;
-            /** Name */
-            name: string;
-            /** Prefix */
-            prefix: string;
-            /** Scopes */
-            scopes: string[];
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Expires At */
-            expires_at: string | null;
-            /** Last Used At */
-            last_used_at: string | null;
-        };
-        /** TokenOut */
-        cityverse__modules__assets__tokens__schemas__TokenOut: {
-            /** Collection Id */
-            collection_id: number;
-            /** Serial */
-            serial: number;
-            /**
-             * Token Id
-             * @description `<collection>.<serial>`, as written in the log.
-             */
-            token_id: string;
-            /** Collection Title */
-            collection_title: string;
-            /** Work Id */
-            work_id: string;
-            /** Edition Count */
-            edition_count: number;
-            /** @description None once burned. */
-            owner: components["schemas"]["PersonOut"] | null;
-            /**
-             * Acquired At
-             * Format: date-time
-             */
-            acquired_at: string;
-            /**
-             * Transferable At
-             * Format: date-time
-             * @description End of the owner's holding period.
-             */
-            transferable_at: string;
-            /** Frozen */
-            frozen: boolean;
-            /** Freeze Reason */
-            freeze_reason: string | null;
-            /** Burned At */
-            burned_at: string | null;
         };
     };
     responses: never;
@@ -2983,7 +2556,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["cityverse__core__auth__schemas__TokenOut"][];
+                    "application/json": components["schemas"]["TokenOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -4981,395 +4554,20 @@ export interface operations {
             };
         };
     };
-    my_identity_api_identity_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["IdentityOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    create_custodial_key_api_identity_custodial_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["IdentityOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    register_external_key_api_identity_external_key_put: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ExternalKeyIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["IdentityOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    prepare_transaction_api_identity_transactions_prepare_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PrepareIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PreparedOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    submit_transaction_api_identity_transactions_submit_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SubmitIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SubmittedOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    list_works_api_works_get: {
+    list_products_api_commerce_products_get: {
         parameters: {
             query?: {
-                kind?: ("image" | "model" | "audio" | "video" | "document") | null;
-                /** @description Part of the title. */
+                /** @description Only this enterprise's products. */
+                enterprise_id?: number | null;
+                category?: ("hardware" | "software" | "content" | "service") | null;
+                /** @description Lowest price, in fen. */
+                min_price_fen?: number | null;
+                /** @description Highest price, in fen. */
+                max_price_fen?: number | null;
+                /** @description true: only available; false: sold out. */
+                in_stock?: boolean | null;
+                /** @description Part of the product name. */
                 q?: string | null;
-                creator_did?: string | null;
                 /** @description Page number, from 1. */
                 page?: number;
                 /** @description Items per page. */
@@ -5389,7 +4587,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PageOut_WorkOut_"];
+                    "application/json": components["schemas"]["PageOut_ProductOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -5448,174 +4646,12 @@ export interface operations {
             };
         };
     };
-    upload_work_api_works_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["Body_upload_work_api_works_post"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UploadedOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    list_my_works_api_works_mine_get: {
-        parameters: {
-            query?: {
-                kind?: ("image" | "model" | "audio" | "video" | "document") | null;
-                q?: string | null;
-                status?: ("awaiting_signature" | "registered") | null;
-                /** @description Page number, from 1. */
-                page?: number;
-                /** @description Items per page. */
-                size?: number;
-                /** @description Column to sort by; prefix `-` for descending. */
-                sort?: string | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PageOut_MyWorkOut_"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    work_by_hash_api_works_by_hash__sha256__get: {
+    get_product_api_commerce_products__product_id__get: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                sha256: string;
+                product_id: number;
             };
             cookie?: never;
         };
@@ -5627,7 +4663,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WorkOut"];
+                    "application/json": components["schemas"]["ProductOut"];
                 };
             };
             /** @description Unauthorized */
@@ -5686,12 +4722,12 @@ export interface operations {
             };
         };
     };
-    get_work_api_works__work_id__get: {
+    get_image_api_commerce_images__name__get: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                work_id: string;
+                name: string;
             };
             cookie?: never;
         };
@@ -5703,83 +4739,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WorkOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    work_preview_api_works__work_id__preview_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                work_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The preview. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
+                    "image/png": unknown;
                     "image/jpeg": unknown;
+                    "image/webp": unknown;
                 };
             };
             /** @description Unauthorized */
@@ -5838,24 +4800,22 @@ export interface operations {
             };
         };
     };
-    download_original_api_works__work_id__original_get: {
+    get_cart_api_commerce_cart_get: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                work_id: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The decrypted original. */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": unknown;
+                    "application/json": components["schemas"]["CartOut"];
                 };
             };
             /** @description Unauthorized */
@@ -5914,12 +4874,90 @@ export interface operations {
             };
         };
     };
-    prepare_registration_api_works__work_id__signing_post: {
+    add_to_cart_api_commerce_cart_items_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CartAdd"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CartOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    remove_from_cart_api_commerce_cart_items__product_id__delete: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                work_id: string;
+                product_id: number;
             };
             cookie?: never;
         };
@@ -5931,7 +4969,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PreparedOut"];
+                    "application/json": components["schemas"]["CartOut"];
                 };
             };
             /** @description Unauthorized */
@@ -5990,16 +5028,20 @@ export interface operations {
             };
         };
     };
-    work_certificate_api_works__work_id__certificate_get: {
+    set_cart_quantity_api_commerce_cart_items__product_id__patch: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                work_id: string;
+                product_id: number;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CartQuantity"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -6007,7 +5049,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CertificateOut"];
+                    "application/json": components["schemas"]["CartOut"];
                 };
             };
             /** @description Unauthorized */
@@ -6066,24 +5108,38 @@ export interface operations {
             };
         };
     };
-    work_certificate_pdf_api_works__work_id__certificate_pdf_get: {
+    checkout_api_commerce_checkout_post: {
         parameters: {
             query?: never;
-            header?: never;
-            path: {
-                work_id: string;
+            header: {
+                /** @description A new random value per checkout; a retry with the same value returns the orders of the first attempt instead of ordering again. */
+                "idempotency-key": string;
             };
+            path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckoutIn"];
+            };
+        };
         responses: {
-            /** @description The printable certificate. */
+            /** @description Replayed Idempotency-Key. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/pdf": unknown;
+                    "application/json": components["schemas"]["CheckoutOut"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutOut"];
                 };
             };
             /** @description Unauthorized */
@@ -6142,10 +5198,326 @@ export interface operations {
             };
         };
     };
-    list_collections_api_assets_collections_get: {
+    my_orders_api_commerce_orders_get: {
         parameters: {
             query?: {
-                /** @description Part of the title. */
+                status?: ("placed" | "confirmed" | "shipped" | "completed" | "cancelled") | null;
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items per page. */
+                size?: number;
+                /** @description Column to sort by; prefix `-` for descending. */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOut_OrderOut_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    my_order_api_commerce_orders__order_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    cancel_my_order_api_commerce_orders__order_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    confirm_receipt_api_commerce_orders__order_id__complete_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    my_products_api_commerce_seller_products_get: {
+        parameters: {
+            query?: {
+                category?: ("hardware" | "software" | "content" | "service") | null;
+                published?: boolean | null;
+                in_stock?: boolean | null;
                 q?: string | null;
                 /** @description Page number, from 1. */
                 page?: number;
@@ -6166,7 +5538,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PageOut_CollectionOut_"];
+                    "application/json": components["schemas"]["PageOut_ProductOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -6225,7 +5597,7 @@ export interface operations {
             };
         };
     };
-    propose_collection_api_assets_collections_post: {
+    create_product_api_commerce_seller_products_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -6234,7 +5606,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "multipart/form-data": components["schemas"]["Body_propose_collection_api_assets_collections_post"];
+                "application/json": components["schemas"]["ProductIn"];
             };
         };
         responses: {
@@ -6244,7 +5616,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CollectionOut"];
+                    "application/json": components["schemas"]["ProductOut"];
                 };
             };
             /** @description Unauthorized */
@@ -6303,9 +5675,329 @@ export interface operations {
             };
         };
     };
-    my_collections_api_assets_collections_mine_get: {
+    my_product_api_commerce_seller_products__product_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                product_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_product_api_commerce_seller_products__product_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                product_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    order_images_api_commerce_seller_products__product_id__images_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                product_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImageOrder"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    upload_image_api_commerce_seller_products__product_id__images_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                product_id: number;
+            };
+            cookie?: never;
+        };
+        /** @description The image file itself (PNG, JPEG or WebP, at most 1000000 bytes). */
+        requestBody: {
+            content: {
+                "image/png": string;
+                "image/jpeg": string;
+                "image/webp": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    enterprise_orders_api_commerce_seller_orders_get: {
         parameters: {
             query?: {
+                status?: ("placed" | "confirmed" | "shipped" | "completed" | "cancelled") | null;
                 /** @description Page number, from 1. */
                 page?: number;
                 /** @description Items per page. */
@@ -6325,7 +6017,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PageOut_CollectionOut_"];
+                    "application/json": components["schemas"]["PageOut_OrderOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -6384,94 +6076,12 @@ export interface operations {
             };
         };
     };
-    review_queue_api_assets_review_collections_get: {
-        parameters: {
-            query?: {
-                status?: "pending" | "approved" | "rejected";
-                /** @description Page number, from 1. */
-                page?: number;
-                /** @description Items per page. */
-                size?: number;
-                /** @description Column to sort by; prefix `-` for descending. */
-                sort?: string | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PageOut_CollectionOut_"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    get_collection_api_assets_collections__collection_id__get: {
+    enterprise_order_api_commerce_seller_orders__order_id__get: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                collection_id: number;
+                order_id: number;
             };
             cookie?: never;
         };
@@ -6483,7 +6093,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CollectionOut"];
+                    "application/json": components["schemas"]["OrderOut"];
                 };
             };
             /** @description Unauthorized */
@@ -6542,24 +6152,25 @@ export interface operations {
             };
         };
     };
-    get_document_api_assets_collections__collection_id__documents__document_id__get: {
+    confirm_order_api_commerce_seller_orders__order_id__confirm_post: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                collection_id: number;
-                document_id: number;
+                order_id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The document's bytes. */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OrderOut"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -6617,18 +6228,18 @@ export interface operations {
             };
         };
     };
-    review_collection_api_assets_collections__collection_id__review_post: {
+    ship_order_api_commerce_seller_orders__order_id__ship_post: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                collection_id: number;
+                order_id: number;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReviewIn"];
+                "application/json": components["schemas"]["ShipIn"];
             };
         };
         responses: {
@@ -6638,7 +6249,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CollectionOut"];
+                    "application/json": components["schemas"]["OrderOut"];
                 };
             };
             /** @description Unauthorized */
@@ -6697,339 +6308,18 @@ export interface operations {
             };
         };
     };
-    collection_tokens_api_assets_collections__collection_id__tokens_get: {
-        parameters: {
-            query?: {
-                /** @description Page number, from 1. */
-                page?: number;
-                /** @description Items per page. */
-                size?: number;
-                /** @description Column to sort by; prefix `-` for descending. */
-                sort?: string | null;
-            };
-            header?: never;
-            path: {
-                collection_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PageOut_TokenOut_"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    my_tokens_api_assets_tokens_mine_get: {
-        parameters: {
-            query?: {
-                /** @description Only frozen (or unfrozen) ones. */
-                frozen?: boolean | null;
-                /** @description Page number, from 1. */
-                page?: number;
-                /** @description Items per page. */
-                size?: number;
-                /** @description Column to sort by; prefix `-` for descending. */
-                sort?: string | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PageOut_TokenOut_"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    get_token_api_assets_collections__collection_id__tokens__serial__get: {
+    cancel_order_api_commerce_seller_orders__order_id__cancel_post: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                collection_id: number;
-                serial: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["cityverse__modules__assets__tokens__schemas__TokenOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    token_provenance_api_assets_collections__collection_id__tokens__serial__provenance_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                collection_id: number;
-                serial: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvenanceOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    gift_token_api_assets_collections__collection_id__tokens__serial__gift_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                collection_id: number;
-                serial: number;
+                order_id: number;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["GiftIn"];
+                "application/json": components["schemas"]["CancelIn"];
             };
         };
         responses: {
@@ -7039,250 +6329,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["cityverse__modules__assets__tokens__schemas__TokenOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    burn_token_api_assets_collections__collection_id__tokens__serial__burn_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                collection_id: number;
-                serial: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReasonIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["cityverse__modules__assets__tokens__schemas__TokenOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    freeze_token_api_assets_collections__collection_id__tokens__serial__freeze_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                collection_id: number;
-                serial: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReasonIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["cityverse__modules__assets__tokens__schemas__TokenOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    unfreeze_token_api_assets_collections__collection_id__tokens__serial__unfreeze_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                collection_id: number;
-                serial: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReasonIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["cityverse__modules__assets__tokens__schemas__TokenOut"];
+                    "application/json": components["schemas"]["OrderOut"];
                 };
             };
             /** @description Unauthorized */
