@@ -134,7 +134,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the http.server API
+            def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["content-length"])))
                 value = body["data"][0]["pm25"]["value"]
                 receiver.arrivals[int(value)] = time.perf_counter()

@@ -33,8 +33,8 @@ from cityverse.modules.industry import spec as industry_spec
 from cityverse.modules.industry.support import spec as industry_support_spec
 from cityverse.modules.industry.taskforces import spec as industry_taskforces_spec
 from cityverse.modules.portal import spec as portal_spec
-from cityverse.modules.twin import spec as twin_spec
 from cityverse.modules.spaces import spec as spaces_spec
+from cityverse.modules.twin import spec as twin_spec
 from cityverse.realtime import spec as world_spec
 
 log = logging.getLogger("cityverse")
@@ -134,14 +134,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         for router in module.routers:
             app.include_router(router)
     _check_every_route_declares_access()
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,
-                       upload_max_bytes=settings.upload_max_bytes)
     larger_bodies = {
         path: limit for module in MODULES if module.body_limits is not None
         for path, limit in module.body_limits(settings).items()
     }
     app.add_middleware(
-        BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, larger=larger_bodies
+        BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,
+        upload_max_bytes=settings.upload_max_bytes, larger=larger_bodies,
     )
     app.add_middleware(RequestContextMiddleware)
     app.mount("/", SpaFiles(STATIC_DIR, _methods_by_path(api_routes())), name="web")

@@ -77,43 +77,57 @@ class Settings(BaseSettings):
     world_tick_hz: int = Field(15, ge=10, le=20, description="World-server ticks per second.")
     world_full_rate_cap: int = Field(
         50, ge=1, le=500, description="Nearest avatars sent to a client every tick."
+    )
     world_low_rate_cap: int = Field(
         200, ge=0, le=5000, description="Further avatars in view range sent at low rate."
+    )
     world_low_rate_every: int = Field(
         5, ge=1, le=60, description="Low-rate avatars are sent every this many ticks."
+    )
     world_view_range_m: float = Field(
         40.0, gt=0, le=1000, description="Avatars farther than this (metres) are not sent."
+    )
     world_resume_seconds: float = Field(
         30.0, ge=0, le=600, description="How long a dropped visitor's avatar waits for a resume."
-
+    )
     assets_kek: str = Field(
         "",
         description="Key-encryption key of the asset platform (custodial user keys, work "
         "originals); empty derives one from the secret key, refused outside dev mode.",
+    )
     assets_max_upload_bytes: int = Field(
         50 * 1_048_576, ge=1024, le=2**31, description="Largest work file a creator may upload."
+    )
     token_holding_days: int = Field(
         180, ge=0, le=3650,
         description="Days a digital collectible must be held before its owner may gift it.",
+    )
     evm_enabled: bool = Field(
         False, description="Mirror token operations to the ERC-721 contract on an EVM chain."
+    )
     evm_url: str = Field(
         "", description="JSON-RPC URL of the EVM chain; empty runs an in-memory py-evm chain "
         "in the process (tests and demos: it is lost at restart)."
+    )
     evm_contract: str = Field(
         "", description="Address of a deployed collectible contract; empty deploys one on the "
         "chain at first use and remembers it."
+    )
     evm_operator_key: str = Field(
         "", description="Hex private key of the EVM operator (deploys, mints, burns, moves "
         "tokens; pays gas); empty derives one from the secret key."
+    )
     evm_regulator_key: str = Field(
         "", description="Hex private key that freezes and unfreezes tokens on chain; empty "
         "derives one from the secret key."
+    )
     evm_holding_period_s: int = Field(
         180 * 24 * 3600, ge=0, description="Holding period written into a newly deployed "
         "contract: seconds a holder keeps a token before it can move."
+    )
     evm_poll_ms: int = Field(
         500, ge=10, description="How often the EVM mirror worker looks for new operations."
+    )
     commerce_auto_complete_days: int = Field(
         14, ge=0, le=365,
         description="Shop orders shipped this many days ago complete by themselves (0: never).",

@@ -63,17 +63,22 @@ class RequestContextMiddleware:
 # Room for the multipart framing and form fields around an uploaded file.
 MULTIPART_OVERHEAD = 64 * 1024
 
+
 class BodySizeLimitMiddleware:
     """Refuses bodies over the limit (413) by header or while streaming, before parsing.
+
     File uploads (multipart bodies) get their own, larger limit; the route then checks the file
-    itself against the upload limit and says which limit it broke."""
-    def __init__(self, app: ASGIApp, max_bytes: int, upload_max_bytes: int = 0) -> None:
+    itself against the upload limit and says which limit it broke. `larger` names exact paths
+    that may take more than either, with their own limit.
+    """
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, upload_max_bytes: int = 0,
+        larger: dict[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.upload_max_bytes = max(upload_max_bytes + MULTIPART_OVERHEAD, max_bytes)
-    `larger` names exact paths (uploads) that may take more than `max_bytes`, with their limit.
-    """
-    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None) -> None:
         self.larger = larger or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -82,10 +87,10 @@ class BodySizeLimitMiddleware:
             return
         headers = dict(scope["headers"])
         is_upload = headers.get(b"content-type", b"").startswith(b"multipart/form-data")
-        limit = self.upload_max_bytes if is_upload else self.max_bytes
+        limit = self.larger.get(
+            scope["path"], self.upload_max_bytes if is_upload else self.max_bytes
+        )
         length = headers.get(b"content-length")
-        limit = self.larger.get(scope["path"], self.max_bytes)
-        length = dict(scope["headers"]).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
             await self._refuse(scope, send, limit)
             return

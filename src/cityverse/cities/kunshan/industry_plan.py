@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cityverse.modules.industry.plan import scenarios
 from cityverse.modules.industry.plan import service as plan
-from cityverse.modules.industry.plan.schemas import ScenarioIn, SpaceIn, TargetIn
+from cityverse.modules.industry.plan.schemas import IndustrialSpaceIn, ScenarioIn, TargetIn
 from cityverse.modules.industry.registry import service as registry
 from cityverse.modules.industry.registry.schemas import DeclarationIn, LabelGrantIn
 
@@ -61,7 +61,7 @@ async def load(session: AsyncSession, enterprises: dict[str, int],
             revoked_on=date.fromisoformat(revoked) if revoked else None,
             revoked_reason=item.get("revoked_reason"))
     for item in data["spaces"]:
-        await plan.upsert_pack_space(session, item["key"], SpaceIn.model_validate(
+        await plan.upsert_pack_space(session, item["key"], IndustrialSpaceIn.model_validate(
             {k: v for k, v in item.items() if k != "key"}))
     for index, item in enumerate(data["scenarios"], 1):
         body = ScenarioIn.model_validate({k: v for k, v in item.items()

@@ -9,12 +9,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cityverse.cities.kunshan import industry_plan
-from cityverse.cities.kunshan import support_demo
-from cityverse.cities.kunshan import industry_plan, support_demo
-from cityverse.cities.kunshan import demo_works
+from cityverse.cities.kunshan import demo_works, industry_plan, shop_demo, support_demo
 from cityverse.cities.kunshan.collectibles import load_collectibles_on_ledger
-from cityverse.cities.kunshan import shop_demo
 from cityverse.cities.kunshan.demo_people import (
     DEMO_PASSWORD,
     DEMO_PEOPLE,
@@ -106,9 +102,11 @@ async def load(session: AsyncSession, settings: Settings, progress: Progress) ->
     enterprises = await load_enterprises(session, progress)
     people = await load_people(session, settings, enterprises, progress)
     await industry_plan.load(session, enterprises, progress)
-    return {"places": places, "enterprises": len(enterprises), "people": people}
     support = await support_demo.load(session, read_data, enterprises, progress)
-    return {"places": places, "enterprises": len(enterprises), "people": people, **support}
+    shop = await shop_demo.load_shop(session, enterprises, progress)
+    return {"places": places, "enterprises": len(enterprises), "people": people, **support,
+            **shop}
+
 
 async def load_after_commit(settings: Settings, progress: Progress) -> dict[str, int]:
     """Steps that append to the ledger, run after `load` committed: each registration is its
@@ -116,5 +114,3 @@ async def load_after_commit(settings: Settings, progress: Progress) -> dict[str,
     Collections come after the works they issue."""
     works = await demo_works.load_works(settings, progress)
     return {"works": works, "collections": await load_collectibles_on_ledger(settings, progress)}
-    shop = await shop_demo.load_shop(session, enterprises, progress)
-    return {"places": places, "enterprises": len(enterprises), "people": people, **shop}

@@ -13,7 +13,7 @@ from alembic import op
 import cityverse.core.db
 
 revision: str = '0003_industry_registry'
-down_revision: str | None = '0002'  # the file 0002_ledger.py
+down_revision: str | None = '0002'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """industry support: service catalog and requests, task forces, notifications
 
 Revision ID: 0004_industry_support
-Revises: 0002
+Revises: 0003_industry_registry
 Create Date: 2026-11-23 23:28:31.203090
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import cityverse.core.db
 
 revision: str = '0004_industry_support'
-down_revision: str | None = '0002'
+down_revision: str | None = '0003_industry_registry'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """industry: monthly reports (files under the data folder, one row per month)
 
 Revision ID: 0005_industry_reports
-Revises: 0003_industry_registry, 0004_industry_support
+Revises: 0004_industry_support
 Create Date: 2026-11-23 23:40:00
 """
 

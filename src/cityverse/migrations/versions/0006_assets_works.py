@@ -1,7 +1,7 @@
 """assets works: user keys and works
 
 Revision ID: 0006_assets_works
-Revises: 0002
+Revises: 0005_industry_reports
 Create Date: 2026-11-23 23:28:40.859676
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import cityverse.core.db
 
 revision: str = '0006_assets_works'
-down_revision: str | None = '0002'
+down_revision: str | None = '0005_industry_reports'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

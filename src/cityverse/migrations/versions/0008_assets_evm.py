@@ -1,7 +1,7 @@
 """evm mirror: outbox and contracts
 
 Revision ID: 0008_assets_evm
-Revises: 0002
+Revises: 0007_assets_tokens
 Create Date: 2026-11-23 23:29:20.778674
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import cityverse.core.db
 
 revision: str = '0008_assets_evm'
-down_revision: str | None = '0002'
+down_revision: str | None = '0007_assets_tokens'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

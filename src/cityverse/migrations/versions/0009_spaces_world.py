@@ -1,7 +1,7 @@
 """spaces settings and hosts; world-server bans and chat history
 
 Revision ID: 0009_spaces_world
-Revises: 0002
+Revises: 0008_assets_evm
 Create Date: 2026-11-23 23:55:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import cityverse.core.db
 
 revision: str = "0009_spaces_world"
-down_revision: str | None = "0002"
+down_revision: str | None = '0008_assets_evm'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

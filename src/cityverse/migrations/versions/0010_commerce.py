@@ -1,7 +1,7 @@
 """commerce: products, carts, checkouts, orders
 
 Revision ID: 0010_commerce
-Revises: 0002
+Revises: 0009_spaces_world
 Create Date: 2026-11-23 23:27:14.483859
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import cityverse.core.db
 
 revision: str = '0010_commerce'
-down_revision: str | None = '0002'
+down_revision: str | None = '0009_spaces_world'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """twin: NGSI-LD entities, indexes, attribute history, subscriptions
 
 Revision ID: 0011_twin_entities
-Revises: 0002
+Revises: 0010_commerce
 Create Date: 2026-11-23 23:42:12.245474
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import cityverse.core.db
 
 revision: str = '0011_twin_entities'
-down_revision: str | None = '0002'
+down_revision: str | None = '0010_commerce'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

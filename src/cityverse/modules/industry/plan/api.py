@@ -21,14 +21,14 @@ from cityverse.modules.industry.plan import scenarios, service
 from cityverse.modules.industry.plan.metrics import METRICS
 from cityverse.modules.industry.plan.models import ScenarioProject
 from cityverse.modules.industry.plan.schemas import (
+    IndustrialSpaceIn,
+    IndustrialSpaceOut,
     MetricOut,
     MilestoneOut,
     ScenarioIn,
     ScenarioOut,
     ScenarioPatch,
     ScenarioStatus,
-    SpaceIn,
-    SpaceOut,
     SpacePatch,
     TargetIn,
     TargetOut,
@@ -102,25 +102,25 @@ async def update_target(
     return _progress_out(await service.progress_of(db, target, service.today()))
 
 
-@router.get("/spaces", response_model=PageOut[SpaceOut])
+@router.get("/spaces", response_model=PageOut[IndustrialSpaceOut])
 async def list_spaces(
     db: Db, _: Anyone, paging: Paging, town: str | None = Query(None, max_length=64)
-) -> PageOut[SpaceOut]:
+) -> PageOut[IndustrialSpaceOut]:
     """Industrial space put in service for the industry."""
     page = await service.list_spaces(db, paging, town=town)
-    return page.to_out(SpaceOut.model_validate)
+    return page.to_out(IndustrialSpaceOut.model_validate)
 
 
-@router.post("/spaces", response_model=SpaceOut, status_code=201)
-async def create_space(body: SpaceIn, db: Db, officer: Officer) -> SpaceOut:
+@router.post("/spaces", response_model=IndustrialSpaceOut, status_code=201)
+async def create_space(body: IndustrialSpaceIn, db: Db, officer: Officer) -> IndustrialSpaceOut:
     """Record industrial space (officers)."""
-    return SpaceOut.model_validate(await service.create_space(db, officer, body))
+    return IndustrialSpaceOut.model_validate(await service.create_space(db, officer, body))
 
 
-@router.patch("/spaces/{space_id}", response_model=SpaceOut)
-async def update_space(space_id: int, body: SpacePatch, db: Db, officer: Officer) -> SpaceOut:
+@router.patch("/spaces/{space_id}", response_model=IndustrialSpaceOut)
+async def update_space(space_id: int, body: SpacePatch, db: Db, officer: Officer) -> IndustrialSpaceOut:
     """Correct an industrial space record (officers)."""
-    return SpaceOut.model_validate(await service.update_space(db, officer, space_id, body))
+    return IndustrialSpaceOut.model_validate(await service.update_space(db, officer, space_id, body))
 
 
 @router.delete("/spaces/{space_id}", status_code=204)

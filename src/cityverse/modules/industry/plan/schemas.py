@@ -89,7 +89,7 @@ class TargetProgressOut(TargetOut):
     trend: list[TrendPoint] = Field(description="Value at the end of each quarter.")
 
 
-class SpaceIn(BaseModel):
+class IndustrialSpaceIn(BaseModel):
     park_name: str = Field(min_length=2, max_length=128)
     town: str = Field(min_length=2, max_length=64)
     area_m2: int = Field(gt=0, le=10**8)
@@ -109,7 +109,7 @@ class SpacePatch(BaseModel):
     note: str | None = Field(None, max_length=500)
 
 
-class SpaceOut(SpaceIn):
+class IndustrialSpaceOut(IndustrialSpaceIn):
     model_config = ConfigDict(from_attributes=True)
 
     id: int

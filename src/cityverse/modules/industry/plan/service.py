@@ -22,7 +22,12 @@ from cityverse.core.errors import AppError, FieldError
 from cityverse.core.pagination import Page, PageParams
 from cityverse.modules.industry.plan.metrics import METRICS, Record, metric_records, value_on
 from cityverse.modules.industry.plan.models import IndustrialSpace, PlanTarget
-from cityverse.modules.industry.plan.schemas import SpaceIn, SpacePatch, TargetIn, TargetPatch
+from cityverse.modules.industry.plan.schemas import (
+    IndustrialSpaceIn,
+    SpacePatch,
+    TargetIn,
+    TargetPatch,
+)
 
 MAX_TREND_QUARTERS = 40
 
@@ -180,7 +185,7 @@ async def get_space(session: AsyncSession, space_id: int) -> IndustrialSpace:
 
 
 async def create_space(
-    session: AsyncSession, officer: Principal | None, data: SpaceIn, *, key: str | None = None
+    session: AsyncSession, officer: Principal | None, data: IndustrialSpaceIn, *, key: str | None = None
 ) -> IndustrialSpace:
     space = IndustrialSpace(**data.model_dump(), key=key)
     session.add(space)
@@ -216,7 +221,7 @@ async def delete_space(session: AsyncSession, officer: Principal, space_id: int)
                        target_id=space_id, before=before)
 
 
-async def upsert_pack_space(session: AsyncSession, key: str, data: SpaceIn) -> IndustrialSpace:
+async def upsert_pack_space(session: AsyncSession, key: str, data: IndustrialSpaceIn) -> IndustrialSpace:
     found = await session.scalar(select(IndustrialSpace).where(IndustrialSpace.key == key))
     if found is None:
         return await create_space(session, None, data, key=key)
