@@ -118,9 +118,12 @@ async def create_space(body: IndustrialSpaceIn, db: Db, officer: Officer) -> Ind
 
 
 @router.patch("/spaces/{space_id}", response_model=IndustrialSpaceOut)
-async def update_space(space_id: int, body: SpacePatch, db: Db, officer: Officer) -> IndustrialSpaceOut:
+async def update_space(
+    space_id: int, body: SpacePatch, db: Db, officer: Officer
+) -> IndustrialSpaceOut:
     """Correct an industrial space record (officers)."""
-    return IndustrialSpaceOut.model_validate(await service.update_space(db, officer, space_id, body))
+    space = await service.update_space(db, officer, space_id, body)
+    return IndustrialSpaceOut.model_validate(space)
 
 
 @router.delete("/spaces/{space_id}", status_code=204)

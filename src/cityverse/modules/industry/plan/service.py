@@ -185,7 +185,8 @@ async def get_space(session: AsyncSession, space_id: int) -> IndustrialSpace:
 
 
 async def create_space(
-    session: AsyncSession, officer: Principal | None, data: IndustrialSpaceIn, *, key: str | None = None
+    session: AsyncSession, officer: Principal | None, data: IndustrialSpaceIn,
+    *, key: str | None = None,
 ) -> IndustrialSpace:
     space = IndustrialSpace(**data.model_dump(), key=key)
     session.add(space)
@@ -221,7 +222,9 @@ async def delete_space(session: AsyncSession, officer: Principal, space_id: int)
                        target_id=space_id, before=before)
 
 
-async def upsert_pack_space(session: AsyncSession, key: str, data: IndustrialSpaceIn) -> IndustrialSpace:
+async def upsert_pack_space(
+    session: AsyncSession, key: str, data: IndustrialSpaceIn
+) -> IndustrialSpace:
     found = await session.scalar(select(IndustrialSpace).where(IndustrialSpace.key == key))
     if found is None:
         return await create_space(session, None, data, key=key)
