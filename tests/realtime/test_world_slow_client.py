@@ -25,8 +25,7 @@ LINE = "长" * 500  # the longest chat line: 1.5 KB on the wire
 async def flood_world(settings: Settings) -> AsyncIterator[LiveWorld]:
     limits = {**DEFAULT_LIMITS, MessageType.CHAT: Limit(10_000, 10_000)}
     config = world_test_config(settings, rate_limits=limits,
-                               queue_limits=SendQueueLimits(max_bytes=256 * 1024,
-                                                            lag_seconds=1.0))
+                               queue_limits=SendQueueLimits(max_bytes=256 * 1024))
     async for live in serve_world(settings, config):
         yield live
 
@@ -61,9 +60,9 @@ async def _flood_and_check(live: LiveWorld, speaker: WorldClient, fast: WorldCli
 
     member = instance.members.get(stalled_id)
     assert member is None or not member.attached
-    assert server.spaces[SPACE][f"{SPACE}#1"].population == 3  # kept for a resume
     assert [int(c.text[:5]) for c in fast.chats] == list(range(lines))
-    assert fast_seconds < 20
+    assert fast_seconds < 30
+    assert fast.close_code is None  # the reader was never dropped
 
 
 async def stalled_client(port: int) -> socket.socket:

@@ -27,6 +27,8 @@ from cityverse.modules.spaces.schemas import SpaceOut, SpaceSettingsIn, SpaceSet
 from cityverse.realtime.config import SpaceRules
 
 WORD_LIST = "sensitive-words.txt"
+# Bumped by every settings change, so the world server's cached rules are dropped at once.
+settings_version = 0
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,8 @@ async def update_settings(
     await session.execute(delete(SpaceHost).where(SpaceHost.space_key == key))
     session.add_all(SpaceHost(space_key=key, user_id=u) for u in sorted(set(data.host_user_ids)))
     await session.flush()
+    global settings_version
+    settings_version += 1
     after = await get_settings(session, city, key)
     await audit.record(
         session, actor_id=actor.user_id if actor else None,

@@ -3,7 +3,9 @@ the city pack's word list, and started with the app."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
@@ -18,6 +20,8 @@ from cityverse.realtime.server import WorldServer
 
 # The WebSocket route authenticates each visitor itself (cookie, bearer token or guest) and
 # applies the space's rules; it has no HTTP policy, so it is kept apart from the API router.
+RULES_CACHE_SECONDS = 2.0
+
 socket_router = APIRouter()
 socket_router.routes.append(ws.ROUTE)
 
@@ -31,13 +35,38 @@ def world_config(settings: Settings) -> WorldConfig:
     )
 
 
+class RulesCache:
+    """Space rules for joins, reused for a moment: a crowd arriving at once costs one query,
+    not one database connection each. A settings change in this process is seen at once."""
+
+    def __init__(self, seconds: float = RULES_CACHE_SECONDS) -> None:
+        self.seconds = seconds
+        self._entries: dict[str, tuple[float, int, SpaceRules | None]] = {}
+        self._lock = asyncio.Lock()
+
+    async def get(
+        self, key: str, load: Callable[[], Awaitable[SpaceRules | None]]
+    ) -> SpaceRules | None:
+        async with self._lock:
+            found = self._entries.get(key)
+            now = time.monotonic()
+            if found and now - found[0] < self.seconds and found[1] == service.settings_version:
+                return found[2]
+            version = service.settings_version
+            rules = await load()
+            self._entries[key] = (now, version, rules)
+            return rules
+
+
 @asynccontextmanager
 async def world_lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     sessionmaker = app.state.sessionmaker
 
+    cache = RulesCache()
+
     async def rules(key: str) -> SpaceRules | None:
-        return await service.world_rules(sessionmaker, settings.city, key)
+        return await cache.get(key, lambda: service.world_rules(sessionmaker, settings.city, key))
 
     bridge = RedisBridge(settings.redis_url) if settings.redis_url else Bridge()
     # Tests and the bench may set app.state.world_config before start-up to tune the server.

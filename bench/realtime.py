@@ -1,0 +1,291 @@
+"""World-server figures end to end: a real server process, and bots in separate processes that
+join one hall as guests and walk (10 Hz poses) and chat nearby. Prints one JSON object:
+concurrent avatars, p50/p99 pose fan-out latency (send → last receiver), downlink bytes per
+second per client, server CPU.
+
+    .venv/bin/python bench/realtime.py [--bots 300] [--procs 2] [--seconds 20]
+    .venv/bin/python bench/realtime.py --big        # 2,000 bots, 4 processes, 40 s
+
+Latency is measured with probe bots: each probe pose carries a fresh y value (a few cm), and
+observer bots (every tenth bot) note when it first reaches them at full rate. Every process
+uses the same system-wide monotonic clock, so the times compare across processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import multiprocessing
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import msgpack
+from websockets.asyncio.client import connect
+
+from cityverse.realtime.protocol import Ack, Chat, ChatScope, Hello, Pose
+
+HALL = "cloud-living-room"
+POSE_HZ = 10
+CHAT_EVERY_S = 10.0
+PROBES_PER_PROCESS = 5
+OBSERVER_EVERY = 10
+WORLD_UPDATE = 5
+
+
+def server_env(data_dir: Path, port: int) -> dict[str, str]:
+    return {**os.environ, "CITYVERSE_ENV": "test", "CITYVERSE_DATA_DIR": str(data_dir),
+            "CITYVERSE_LOG_LEVEL": "WARNING", "CITYVERSE_PORT": str(port)}
+
+
+async def prepare(data_dir: Path, bots: int) -> None:
+    """Migrate a fresh SQLite database and open the hall's chat to the guest bots."""
+    # Imported here so the bot processes, which import this file, stay light to start.
+    from cityverse.core.config import Settings
+    from cityverse.core.db import create_engine, create_sessionmaker
+    from cityverse.core.migrate import upgrade
+    from cityverse.modules.spaces import service as spaces
+    from cityverse.modules.spaces.schemas import SpaceSettingsIn
+
+    settings = Settings(env="test", data_dir=data_dir, _env_file=None)  # type: ignore[call-arg]
+    await asyncio.to_thread(upgrade, settings)
+    engine = create_engine(settings)
+    async with create_sessionmaker(engine)() as session, session.begin():
+        await spaces.update_settings(session, settings.city, HALL, SpaceSettingsIn(
+            capacity_per_instance=max(bots + 10, 100), allow_guests=True, guests_can_chat=True,
+        ), None)
+    await engine.dispose()
+
+
+def wait_for_server(port: int, server: subprocess.Popen[bytes], seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and server.poll() is None:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+            return
+        time.sleep(0.1)
+    raise RuntimeError("the world server did not start")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Bot:
+    def __init__(self, index: int, probe: bool, observer: bool, stats: dict[str, Any]) -> None:
+        self.index = index
+        self.probe = probe
+        self.observer = observer
+        self.stats = stats
+        rng = random.Random(index)
+        self.rng = rng
+        self.x, self.z = rng.uniform(-18, 18), rng.uniform(-18, 22)
+        self.heading = rng.uniform(0, 360)
+        self.sequence = 0
+        self.client_id = 0
+
+    def step(self) -> Pose:
+        if self.rng.random() < 0.05:
+            self.heading = self.rng.uniform(0, 360)
+        speed = 1.4 / POSE_HZ
+        self.x += speed * math.sin(math.radians(self.heading))
+        self.z += speed * math.cos(math.radians(self.heading))
+        if not (-19 < self.x < 19 and -19 < self.z < 23):
+            self.heading = (self.heading + 180) % 360
+            self.x, self.z = max(-19, min(19, self.x)), max(-19, min(23, self.z))
+        y = 0.0
+        if self.probe:
+            self.sequence += 1
+            y = self.sequence / 100
+        return Pose.from_metres(self.x, y, self.z, self.heading, 1)
+
+    async def run(self, url: str, start_at: float, stop_at: float, measure_from: float) -> None:
+        async with connect(url, max_size=2**20, compression=None, open_timeout=60,
+                           ping_interval=None) as ws:
+            await ws.send(Hello(HALL, None, f"机器人{self.index}", None).encode())
+            welcome = msgpack.unpackb(await ws.recv())
+            self.client_id = welcome[2]
+            self.stats["joined"] += 1
+            receiver = asyncio.create_task(self.receive(ws, measure_from, stop_at))
+            await self.walk(ws, start_at, stop_at, measure_from)
+            receiver.cancel()
+
+    async def walk(self, ws: Any, start_at: float, stop_at: float, measure_from: float) -> None:
+        next_chat = start_at + self.rng.uniform(0, CHAT_EVERY_S)
+        next_pose = max(time.monotonic(), start_at) + self.rng.uniform(0, 1 / POSE_HZ)
+        while next_pose < stop_at:
+            await asyncio.sleep(max(next_pose - time.monotonic(), 0))
+            pose = self.step()
+            sent = time.monotonic()
+            await ws.send(pose.encode())
+            if self.probe and sent >= measure_from:
+                self.stats["sends"][(self.client_id, pose.y_cm)] = sent
+            if sent >= next_chat:
+                await ws.send(Chat(ChatScope.NEARBY, f"第{self.index}号机器人路过").encode())
+                next_chat += CHAT_EVERY_S
+            next_pose += 1 / POSE_HZ
+
+    async def receive(self, ws: Any, measure_from: float, stop_at: float) -> None:
+        stats = self.stats
+        async for data in ws:
+            now = time.monotonic()
+            if measure_from <= now < stop_at:
+                stats["bytes"] += len(data)
+            frame = msgpack.unpackb(data)
+            if frame[1] != WORLD_UPDATE:
+                continue
+            await ws.send(Ack(frame[2]).encode())
+            if self.observer and now >= measure_from:
+                note_probes(frame[4], now, stats["receipts"])
+
+
+def note_probes(flat: list[int], now: float, receipts: dict[tuple[int, int], float]) -> None:
+    """Walk a full-rate entry list; probe poses are the entries with a non-zero y."""
+    position, end = 0, len(flat)
+    while position < end:
+        client_id, mask = flat[position], flat[position + 1]
+        position += 2
+        values = flat[position:position + bin(mask).count("1")]
+        position += len(values)
+        if mask & 2:
+            y = values[1] if mask & 1 else values[0]
+            if y > 0:
+                key = (client_id, y)
+                if key not in receipts or receipts[key] < now:
+                    receipts.setdefault(key, now)
+                    receipts[key] = max(receipts[key], now)
+
+
+async def bots_main(first: int, count: int, port: int, start_at: float, measure_from: float,
+                    stop_at: float) -> dict[str, Any]:
+    stats: dict[str, Any] = {"joined": 0, "bytes": 0, "sends": {}, "receipts": {}}
+    url = f"ws://127.0.0.1:{port}/ws/world/{HALL}"
+    bots = [Bot(first + i, i < PROBES_PER_PROCESS, i % OBSERVER_EVERY == 0, stats)
+            for i in range(count)]
+    gate = asyncio.Semaphore(25)
+
+    async def start(bot: Bot) -> None:
+        try:
+            async with gate:
+                pass
+            await bot.run(url, start_at, stop_at, measure_from)
+        except Exception as error:  # a failed bot is counted, not fatal to the bench
+            stats.setdefault("errors", []).append(type(error).__name__)
+
+    await asyncio.gather(*(start(bot) for bot in bots))
+    return stats
+
+
+def bot_process(first: int, count: int, port: int, go: Any, results: Any) -> None:
+    """Waits for the parent's start times (spawning takes seconds on a busy machine)."""
+    results.put("ready")
+    start_at, measure_from, stop_at = go.get()
+    results.put(asyncio.run(bots_main(first, count, port, start_at, measure_from, stop_at)))
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    data_dir = Path(tempfile.mkdtemp(prefix="cityverse-bench-realtime-"))
+    asyncio.run(prepare(data_dir, args.bots))
+    port = args.port
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "cityverse.app:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        env=server_env(data_dir, port),
+    )
+    try:
+        wait_for_server(port, server)
+        context = multiprocessing.get_context("spawn")
+        results, go = context.Queue(), context.Queue()
+        share = math.ceil(args.bots / args.procs)
+        processes = [
+            context.Process(target=bot_process, args=(
+                p * share, min(share, args.bots - p * share), port, go, results))
+            for p in range(args.procs) if p * share < args.bots
+        ]
+        for process in processes:
+            process.start()
+        for _ in processes:
+            assert results.get(timeout=120) == "ready"
+        ramp = max(5.0, args.bots / 100)
+        start_at = time.monotonic() + 1
+        measure_from = start_at + ramp
+        stop_at = measure_from + args.seconds
+        for _ in processes:
+            go.put((start_at, measure_from, stop_at))
+        time.sleep(max(measure_from - time.monotonic(), 0))
+        cpu_before, wall_before = cpu_seconds(server.pid), time.monotonic()
+        time.sleep(max(stop_at - time.monotonic(), 0))
+        cpu_used = cpu_seconds(server.pid) - cpu_before
+        wall = time.monotonic() - wall_before
+        gathered = [results.get(timeout=120) for _ in processes]
+        for process in processes:
+            process.join(30)
+    finally:
+        server.terminate()
+        server.wait(30)
+    return figures(args, gathered, cpu_used, wall)
+
+
+def figures(args: argparse.Namespace, gathered: list[dict[str, Any]], cpu_used: float,
+            wall: float) -> dict[str, Any]:
+    sends: dict[tuple[int, int], float] = {}
+    receipts: dict[tuple[int, int], float] = {}
+    for stats in gathered:
+        sends.update(stats["sends"])
+        for key, at in stats["receipts"].items():
+            receipts[key] = max(receipts.get(key, 0.0), at)
+    latencies = [(receipts[key] - sent) * 1000 for key, sent in sends.items() if key in receipts]
+    joined = sum(s["joined"] for s in gathered)
+    errors = [e for s in gathered for e in s.get("errors", [])]
+    return {
+        "bench": "realtime",
+        "machine": f"{platform.machine()} {os.cpu_count()} cores",
+        "bots_requested": args.bots,
+        "bot_processes": args.procs,
+        "concurrent_avatars": joined,
+        "measured_seconds": round(wall, 1),
+        "pose_hz": POSE_HZ,
+        "fanout_latency_ms_p50": round(percentile(latencies, 0.5), 1) if latencies else None,
+        "fanout_latency_ms_p99": round(percentile(latencies, 0.99), 1) if latencies else None,
+        "latency_samples": len(latencies),
+        "probe_poses_sent": len(sends),
+        "downlink_bytes_per_s_per_client": round(
+            sum(s["bytes"] for s in gathered) / max(joined, 1) / wall) if wall else None,
+        "server_cpu_percent": round(100 * cpu_used / wall, 1) if wall else None,
+        "bot_errors": len(errors),
+        "bot_error_kinds": sorted(set(errors)),
+        "mean_latency_ms": round(statistics.fmean(latencies), 1) if latencies else None,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bots", type=int, default=300)
+    parser.add_argument("--procs", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--big", action="store_true", help="2,000 bots in 4 processes, 40 s")
+    args = parser.parse_args()
+    if args.big:
+        args.bots, args.procs, args.seconds = 2000, 4, 40.0
+    print(json.dumps(run(args), ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
