@@ -54,7 +54,8 @@ def test_the_eth_libraries_leave_the_recursion_limit_alone() -> None:
     """eth-account and py-evm raise it to 100,000 on import; deep JSON would then crash the
     server instead of failing with RecursionError."""
     script = ("import sys; before = sys.getrecursionlimit(); "
-              "import cityverse.modules.assets.evm; "
+              "import cityverse.app; "
+              "assert 'web3' not in sys.modules, 'the app loads web3 with the mirror off'; "
               "from cityverse.modules.assets.evm.chain import Chain; Chain.in_process(); "
               "assert sys.getrecursionlimit() == before, sys.getrecursionlimit()")
     subprocess.run([sys.executable, "-W", "ignore", "-c", script], check=True)

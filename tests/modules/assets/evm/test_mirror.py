@@ -17,7 +17,8 @@ from cityverse.app import create_app
 from cityverse.cli import app as cli
 from cityverse.core.config import Settings, get_settings
 from cityverse.core.db import utcnow
-from cityverse.modules.assets.evm import MirrorOp, enqueue, holder_address, token_number, wake
+from cityverse.modules.assets.evm import MirrorOp, enqueue, wake
+from cityverse.modules.assets.evm.accounts import holder_address, token_number
 from cityverse.modules.assets.evm.chain import Chain, SignedTx
 from cityverse.modules.assets.evm.models import EvmContract, EvmOutbox
 from cityverse.modules.assets.evm.worker import MirrorWorker, connect

@@ -14,13 +14,9 @@ import hashlib
 import hmac
 from functools import lru_cache
 
-from eth_account import Account
-from eth_account.signers.local import LocalAccount
-from eth_typing import ChecksumAddress
-from eth_utils.crypto import keccak
-
 from cityverse.core.config import Settings
 from cityverse.core.crypto import derive_key
+from cityverse.modules.assets.evm.ethlibs import Account, ChecksumAddress, LocalAccount, keccak
 
 # Order of the secp256k1 group: a private key is an integer in [1, n - 1].
 SECP256K1_ORDER = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141

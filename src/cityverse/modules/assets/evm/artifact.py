@@ -12,8 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from eth_abi.abi import decode
-from eth_utils.abi import function_signature_to_4byte_selector
+from cityverse.modules.assets.evm.ethlibs import decode, function_signature_to_4byte_selector
 
 BUILD_DIR = Path(__file__).parent / "build"
 CONTRACT_NAME = "CityverseCollectible"

@@ -14,16 +14,20 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from eth_account.signers.local import LocalAccount
-from eth_typing import ChecksumAddress
-from hexbytes import HexBytes
-from web3 import Web3
-from web3.contract import Contract
-from web3.contract.contract import ContractFunction
-from web3.exceptions import ContractCustomError, ContractLogicError, TransactionNotFound
-from web3.types import TxParams, Wei
-
 from cityverse.modules.assets.evm.artifact import Artifact, collectible
+from cityverse.modules.assets.evm.ethlibs import (
+    ChecksumAddress,
+    Contract,
+    ContractCustomError,
+    ContractFunction,
+    ContractLogicError,
+    HexBytes,
+    LocalAccount,
+    TransactionNotFound,
+    TxParams,
+    Web3,
+    Wei,
+)
 
 DEPLOY_GAS = 4_000_000
 # Mint with the platform id string costs about 120k; nothing the operator sends costs more.
@@ -74,7 +78,7 @@ class Chain:
         limit = sys.getrecursionlimit()
         from eth_tester import EthereumTester, PyEVMBackend  # only tests and demos load py-evm
 
-        sys.setrecursionlimit(limit)  # py-evm raised it (see this package's __init__)
+        sys.setrecursionlimit(limit)  # py-evm raised it (see ethlibs)
         tester = EthereumTester(PyEVMBackend())
         chain = cls(Web3(Web3.EthereumTesterProvider(tester)))
         bank = chain.w3.eth.accounts[0]

@@ -9,13 +9,16 @@ twice is a no-op, so a retried request cannot mirror an operation twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cityverse.core.config import Settings
 from cityverse.modules.assets.evm.models import EvmOutbox
+
+if TYPE_CHECKING:  # the worker loads web3; code that only enqueues does not need it
+    from cityverse.modules.assets.evm.worker import MirrorWorker
 
 MirrorKind = Literal["mint", "transfer", "freeze", "unfreeze", "burn"]
 
@@ -84,3 +87,18 @@ def _check(op: MirrorOp) -> None:
     ):
         raise ValueError(f"a {op.kind} names {'a holder' if needs_holder else 'no holder'}"
                          f"{' and a receiver' if op.kind == 'transfer' else ''}")
+
+
+_running: MirrorWorker | None = None
+
+
+def install(worker: MirrorWorker | None) -> None:
+    """Make ``worker`` the one ``wake`` reaches (the app's lifespan does this)."""
+    global _running
+    _running = worker
+
+
+def wake() -> None:
+    """Tell this process's mirror worker (if it runs) that operations were just committed."""
+    if _running is not None:
+        _running.wake()

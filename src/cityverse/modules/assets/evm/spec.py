@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from cityverse.core.modules import ModuleSpec
-from cityverse.modules.assets.evm.worker import MirrorWorker, install
+from cityverse.modules.assets.evm.outbox import install
 
 
 @asynccontextmanager
@@ -20,6 +20,8 @@ async def run_mirror(app: FastAPI) -> AsyncIterator[None]:
     if not settings.evm_enabled:
         yield
         return
+    from cityverse.modules.assets.evm.worker import MirrorWorker  # loads web3: only when on
+
     worker = MirrorWorker(settings, app.state.sessionmaker)
     await worker.start()
     app.state.evm_mirror = worker

@@ -277,16 +277,3 @@ class MirrorWorker:
 def _after_backoff(attempts: int) -> datetime:
     return utcnow() + timedelta(seconds=min(MAX_BACKOFF_S, 0.5 * 2 ** (attempts - 1)))
 
-
-_running: MirrorWorker | None = None
-
-
-def install(worker: MirrorWorker | None) -> None:
-    global _running
-    _running = worker
-
-
-def wake() -> None:
-    """Tell this process's mirror worker (if it runs) that operations were just committed."""
-    if _running is not None:
-        _running.wake()
