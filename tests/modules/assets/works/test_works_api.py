@@ -132,6 +132,14 @@ async def test_wrong_types_and_sizes_are_refused_with_nothing_stored(
     assert _blob_files(settings) == []
 
 
+async def test_a_blank_title_is_refused(app: FastAPI, creator: Creator) -> None:
+    alice = await creator("alice")
+    response = await upload(alice, png_bytes(), title="   ")
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"][0]["field"] == "title"
+    assert await _count(app, Work) == 0
+
+
 async def test_a_body_far_over_the_limit_is_cut_off_before_it_is_read(creator: Creator) -> None:
     alice = await creator("alice")
     response = await upload(alice, b"%PDF-" + b"x" * (UPLOAD_LIMIT + 100_000))

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from cityverse.core.auth.deps import requires
 from cityverse.core.auth.policy import PUBLIC, SIGNED_IN, SIGNED_IN_WRITE, Principal
-from cityverse.core.errors import AppError
+from cityverse.core.errors import AppError, FieldError
 from cityverse.core.http import AppSettings, Db, make_router
 from cityverse.core.pagination import PageOut, PageParams, page_params
 from cityverse.modules.assets.identity.b64url import b64url_encode
@@ -59,8 +59,10 @@ async def upload_work(
     description: Annotated[str, Form(max_length=2000)] = "",
 ) -> UploadedOut:
     """Upload a work: it is encrypted, hashed and registered on the verifiable log (确权)."""
+    if not title.strip():
+        raise AppError(422, "validation_error", fields=[FieldError("title", "required")])
     data = await _read_limited(file, settings.assets_max_upload_bytes)
-    upload = service.Upload(data, file.filename or "work", title.strip() or title, description)
+    upload = service.Upload(data, file.filename or "work", title.strip(), description.strip())
     work = await service.create_work(db, settings, me, upload)
     signing = None
     if work.status == AWAITING_SIGNATURE:
