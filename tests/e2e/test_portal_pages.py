@@ -72,8 +72,8 @@ def test_admin_changes_roles_and_reads_the_audit_log(page: Page) -> None:
     shot(page, "13-admin-users")
     page.get_by_test_id("admin-tab-audit").click()
     # The demo pack's many events fill the first page; the filter finds the real-name reviews.
-    page.get_by_test_id("audit-action-filter").locator("input").fill("realname")
-    page.get_by_test_id("audit-action-filter").locator("input").press("Enter")
+    page.get_by_test_id("audit-action-filter").fill("realname")
+    page.get_by_test_id("audit-action-filter").press("Enter")
     expect(page.get_by_test_id("audit-table")).to_contain_text("realname.approve")
     shot(page, "14-admin-audit")
     logout(page)
