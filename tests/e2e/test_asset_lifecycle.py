@@ -43,7 +43,8 @@ def _wait_for_verified_proofs(page: Page, url: str) -> None:
 
 def test_propose_approve_gift_freeze_and_verify(page: Page) -> None:
     login(page, "creator", DEMO_PASSWORD)
-    page.get_by_test_id("nav-propose").click()
+    page.get_by_test_id("nav-collections").click()
+    page.get_by_test_id("collections-propose").click()
     page.get_by_test_id("propose-title").fill("千灯古镇晨曦")
     page.get_by_test_id("propose-description").fill("千灯古镇石板街的清晨，三幅一组。")
     page.get_by_test_id("propose-editions").locator("input").fill("3")
@@ -59,7 +60,8 @@ def test_propose_approve_gift_freeze_and_verify(page: Page) -> None:
     logout(page)
 
     login(page, "officer", DEMO_PASSWORD)
-    page.get_by_test_id("nav-collection-review").click()
+    page.get_by_test_id("nav-collections").click()
+    page.get_by_test_id("collections-review").click()
     item = page.locator('[data-testid=collection-review-item][data-title="千灯古镇晨曦"]')
     expect(item.get_by_test_id("collection-review-document")).to_have_text("IP授权书.png")
     shot(page, "assets-03-review-queue")

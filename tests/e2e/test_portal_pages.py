@@ -19,7 +19,9 @@ def test_portal_in_english_and_live_figures(page: Page) -> None:
     expect(page.get_by_test_id("summary-enterprises")).to_contain_text("40")
     identity = page.locator('[data-testid="system-card"][data-system="digital-identity"]')
     expect(identity).to_have_attribute("data-status", "live")
-    expect(page.locator('[data-testid="system-card"][data-status="coming"]')).to_have_count(14)
+    assets = page.locator('[data-testid="system-card"][data-system="digital-assets"]')
+    expect(assets).to_have_attribute("data-status", "live")
+    expect(page.locator('[data-testid="system-card"][data-status="coming"]')).to_have_count(13)
     living_room = page.locator('[data-testid="system-card"][data-system="living-room"]')
     expect(living_room).to_contain_text("云上客厅")
     page.get_by_test_id("lang-switch").click()
@@ -70,6 +72,7 @@ def test_admin_changes_roles_and_reads_the_audit_log(page: Page) -> None:
     shot(page, "13-admin-users")
     page.get_by_test_id("admin-tab-audit").click()
     # Other modules' demo data fills the first page too; the filter finds the review decisions.
+    # The demo pack's many events fill the first page; the filter finds the real-name reviews.
     page.get_by_test_id("audit-action-filter").fill("realname")
     page.get_by_test_id("audit-action-filter").press("Enter")
     expect(page.get_by_test_id("audit-table")).to_contain_text("realname.approve")

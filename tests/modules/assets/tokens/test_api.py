@@ -292,3 +292,12 @@ async def test_the_current_holder_downloads_the_original_and_the_last_one_no_lon
     history = (await people.collector.get(TOKENS.format(collection_id, 1) + "/provenance")).json()
     transfer = open_transaction(base64.b64decode(history["events"][1]["entry"]))
     assert transfer.payload["body"]["to"] == identity["did"]  # a custodial key made for them
+
+
+async def test_proposals_are_rate_limited(people: People) -> None:
+    answers = [
+        (await people.propose(people.creator, files=[("x.png", b"not an image")])).status_code
+        for _ in range(11)
+    ]
+    assert answers[:10] == [415] * 10
+    assert answers[10] == 429

@@ -30,11 +30,10 @@ const module: WebModule = {
       meta: { requiresAuth: true, roles: ['officer', 'admin'] },
     },
   ],
+  // Two header links only; issuing and review open from the collections page's toolbar.
   nav: [
     { to: '/collections', labelKey: 'collectibles.nav.collections', testid: 'nav-collections', order: 40 },
     { to: '/my/collectibles', labelKey: 'collectibles.nav.mine', testid: 'nav-my-collectibles', order: 41, requiresAuth: true },
-    { to: '/collections/propose', labelKey: 'collectibles.nav.propose', testid: 'nav-propose', order: 42, requiresAuth: true, roles: ['creator'] },
-    { to: '/review/collections', labelKey: 'collectibles.nav.review', testid: 'nav-collection-review', order: 43, requiresAuth: true, roles: ['officer', 'admin'] },
   ],
   messages,
 }
