@@ -83,11 +83,13 @@ def test_phone_and_english(phone: Page) -> None:
     expect(phone.get_by_test_id("request-card").first).to_be_visible()
     shot(phone, "support-08-my-requests-phone")
     phone.get_by_test_id("request-open").first.click()
-    expect(phone.get_by_test_id("request-status")).to_be_visible()
+    expect(phone).to_have_url(re.compile(r"/support/requests/\d+$"))
+    expect(phone.get_by_test_id("request-title-view")).to_be_visible()
     shot(phone, "support-09-request-phone")
     phone.get_by_test_id("lang-switch").click()
     phone.goto("/support")
     expect(phone.get_by_text("Innovation center · Services for enterprises")).to_be_visible()
+    expect(phone.get_by_test_id("service-card")).to_have_count(12)
     shot(phone, "support-10-catalog-phone-en")
 
 

@@ -307,3 +307,9 @@ async def test_notifications_reach_members_and_the_assignee(
     assert inbox["items"][0]["link"] == f"/support/requests/{rid}"
     assert "已受理" in inbox["items"][0]["title_zh"]
     assert (await world.beta.get("/api/notifications/unread-count")).json() == {"unread": 0}
+
+
+async def test_accepting_without_an_assignee_takes_the_request(world: World) -> None:
+    rid = (await file_request(world))["id"]
+    accepted = (await world.officer.post(f"{API}/requests/{rid}/accept", json={})).json()
+    assert accepted["assignee"]["id"] == world.officer_id

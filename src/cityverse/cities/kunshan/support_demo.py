@@ -36,18 +36,22 @@ SUPPORT_MEMBERS: tuple[tuple[str, str, str], ...] = (
     ("ent_gudu", "古渡文旅 陆雯", "demo-ent-33"),
 )
 
+# What enterprises ask of each service ({topic}, {amount} and {n} vary).
 TITLES: dict[str, tuple[str, ...]] = {
-    "technology": ("与高校联合攻关{topic}", "{topic}样机检测", "申请{topic}成果转化对接",
-                   "高企认定材料预审"),
-    "finance": ("申请科创贷 {amount} 万元", "知识产权质押融资 {amount} 万元",
-                "参加产业基金路演", "申请贷款贴息"),
-    "legal": ("海外经销合同审查", "用户协议与隐私政策合规审查", "劳动合同模板审查",
-              "虚拟现实应用数据出境评估"),
-    "ip": ("{topic}发明专利申请", "核心产品专利布局分析", "软件著作权登记",
-           "商标注册与海外布局"),
-    "talent": ("招聘 3D 引擎开发工程师 {n} 名", "申报昆山人才计划", "人才公寓申请",
-               "共建{topic}实训课程"),
-    "space": ("申请研发楼 {n}00 平方米", "中试厂房入驻", "孵化器工位 {n} 个", "租金补贴咨询"),
+    "svc-tech-transfer": ("与高校联合攻关{topic}", "申请{topic}成果转化对接",
+                          "寻找{topic}专利许可"),
+    "svc-tech-testing": ("{topic}样机性能检测", "头显产品兼容性检测", "申请出具第三方检测报告"),
+    "svc-hightech-cert": ("高新技术企业认定材料预审", "研发费用归集辅导", "专精特新申报辅导"),
+    "svc-tech-loan": ("申请科创贷 {amount} 万元", "申请人才贷 {amount} 万元", "申请贷款贴息"),
+    "svc-equity": ("参加元宇宙产业基金路演", "A 轮融资 {amount}0 万元对接", "商业计划书辅导"),
+    "svc-legal-contract": ("海外经销合同审查", "劳动合同模板审查", "技术合作协议审查"),
+    "svc-data-compliance": ("用户协议与隐私政策合规审查", "虚拟现实应用数据出境评估",
+                            "人脸数据采集合规咨询"),
+    "svc-patent": ("{topic}发明专利申请", "核心产品专利布局分析", "海外 PCT 专利申请"),
+    "svc-ip-pledge": ("知识产权质押融资 {amount} 万元", "专利价值评估", "软件著作权质押登记"),
+    "svc-talent": ("招聘 3D 引擎开发工程师 {n} 名", "申报昆山人才计划", "人才公寓申请"),
+    "svc-training": ("共建{topic}实训课程", "员工 {topic} 技能培训", "校企联合培养 {n}0 名学生"),
+    "svc-space": ("申请研发楼 {n}00 平方米", "中试厂房入驻", "孵化器工位 {n} 个"),
 }
 TOPICS = ("硅基OLED微显示", "Pancake光学模组", "空间定位算法", "实时渲染引擎", "数字人驱动",
           "工业AR巡检", "数字孪生产线", "沉浸式演艺")
@@ -90,8 +94,8 @@ async def _members(
     return found
 
 
-def _title(rng: random.Random, category: str) -> str:
-    return rng.choice(TITLES[category]).format(
+def _title(rng: random.Random, service_key: str | None) -> str:
+    return rng.choice(TITLES.get(service_key or "", ("服务咨询",))).format(
         topic=rng.choice(TOPICS), amount=rng.choice((200, 300, 500, 800, 1000)),
         n=rng.randint(2, 9))
 
@@ -151,7 +155,7 @@ async def load_requests(
                              history["accepted_at"] + timedelta(hours=5)))
         await support.add_past_request(
             session, service_id=service.id, enterprise_id=enterprise_id,
-            requester_id=requester_id, title=_title(rng, service.category),
+            requester_id=requester_id, title=_title(rng, service.key),
             description=f"{requester_name}提交：{service.description}",
             assignee_id=officer.id if officer and "accepted_at" in history else None,
             comments=comments, **history,

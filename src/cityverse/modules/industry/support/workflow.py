@@ -95,10 +95,12 @@ async def _check_assignable(session: AsyncSession, assignee_id: int) -> None:
 async def accept(
     session: AsyncSession, actor: Principal, request: ServiceRequest, assignee_id: int | None
 ) -> ServiceRequest:
+    """Accept; the request goes to the officer named, or else stays with whoever it was
+    assigned to, or else to the accepting officer, so someone always owns accepted work."""
     if assignee_id is not None:
         await _check_assignable(session, assignee_id)
-        if request.status in ACCEPT.sources:
-            request.assignee_id = assignee_id
+    if request.status in ACCEPT.sources:
+        request.assignee_id = assignee_id or request.assignee_id or actor.user_id
     return await _move(session, actor, request, ACCEPT)
 
 
