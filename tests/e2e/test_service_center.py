@@ -81,6 +81,7 @@ def test_phone_and_english(phone: Page) -> None:
     login(phone, "enterprise", DEMO_PASSWORD)
     phone.goto("/support/requests")
     expect(phone.get_by_test_id("request-card").first).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, "support-08-my-requests-phone")
     phone.get_by_test_id("request-open").first.click()
     expect(phone).to_have_url(re.compile(r"/support/requests/\d+$"))
@@ -118,4 +119,5 @@ def test_task_force_progress_and_evidence(page: Page, phone: Page) -> None:
     login(phone, "officer", DEMO_PASSWORD)
     phone.goto("/taskforces")
     expect(phone.get_by_test_id("taskforce-card")).to_have_count(6)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, "support-14-taskforces-phone")
