@@ -26,12 +26,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Your enterprise already has a declaration for {year}",
     },
     "error.industry_declaration_locked": {
-        "zh-CN": "申报当前状态为 {state}，不能修改或再次提交",
-        "en": "The declaration is {state} and can no longer be changed or submitted",
+        "zh-CN": "该申报已提交或已确认，不能修改或再次提交",
+        "en": "This declaration has been submitted or confirmed and can no longer be changed",
     },
     "error.industry_declaration_not_submitted": {
-        "zh-CN": "只能审核已提交的申报（当前状态：{state}）",
-        "en": "Only submitted declarations can be reviewed (this one is {state})",
+        "zh-CN": "只能审核待审核的申报，这份申报尚未提交或已审核过",
+        "en": "Only submitted declarations can be reviewed; this one is not waiting for review",
     },
     "error.industry_bad_position": {
         "zh-CN": "产业链位置不在目录中",
