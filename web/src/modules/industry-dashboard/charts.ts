@@ -25,8 +25,8 @@ function gaugePosition(index: number, count: number): { center: [string, string]
   const inRow = row === rows - 1 ? count - row * columns : columns
   const offset = (columns - inRow) / 2
   return {
-    center: [`${((column + offset + 0.5) / columns) * 100}%`, `${((row + 0.42) / rows) * 100}%`],
-    radius: `${Math.min(62, 150 / columns, 120 / rows)}%`,
+    center: [`${((column + offset + 0.5) / columns) * 100}%`, `${((row + 0.4) / rows) * 100}%`],
+    radius: `${Math.min(40, 100 / columns, 60 / rows)}%`,
   }
 }
 
@@ -48,7 +48,7 @@ export function gaugeOption(targets: TargetGauge[], localise: Localise): ChartOp
       pointer: { show: false },
       anchor: { show: false },
       title: {
-        offsetCenter: [0, '118%'],
+        offsetCenter: [0, '96%'],
         color: '#a9c7ee',
         fontSize: 14,
         rich: { sub: { fontSize: 12, color: '#7fa7d6', padding: [4, 0, 0, 0] } },

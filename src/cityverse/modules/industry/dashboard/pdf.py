@@ -94,7 +94,7 @@ def target_bars(data: ReportData) -> Drawing:
 
 def throughput_lines(data: ReportData) -> Drawing:
     drawing = Drawing(170 * mm, 70 * mm)
-    _caption(drawing, "服务诉求受理与办结（件/月）")
+    _caption(drawing, "服务诉求受理（蓝）与办结（绿），件/月")
     chart = HorizontalLineChart()
     chart.x, chart.y, chart.width, chart.height = 14 * mm, 16 * mm, 150 * mm, 44 * mm
     points = data.service.by_month
@@ -121,7 +121,7 @@ def _story(data: ReportData) -> list[Any]:
                  for t in data.targets], "暂无目标数据。"),
     ]
     if data.targets:
-        story.append(target_bars(data))
+        story += [Spacer(1, 4 * mm), target_bars(data)]
     story += [
         Paragraph("二、企业申报汇总", HEADING),
         *_table(["项目", "数值", "单位"],
@@ -134,7 +134,7 @@ def _story(data: ReportData) -> list[Any]:
                 [[p.period, p.submitted, p.resolved] for p in s.by_month], "暂无服务诉求。"),
     ]
     if s.by_month:
-        story.append(throughput_lines(data))
+        story += [Spacer(1, 4 * mm), throughput_lines(data)]
     story += [
         Paragraph("五、工作专班进度", HEADING),
         *_table(["专班", "任务数", "已完成", "逾期", "平均进度"],
