@@ -15,7 +15,7 @@ import cityverse.core.db
 revision: str = '0005_industry_reports'
 # Also the merge point of the registry's and the service center's revisions, which both
 # follow 0002 on their own branches.
-down_revision: str | tuple[str, ...] | None = ('0003_industry_registry', '0004_industry_support')
+down_revision: str | None = '0004_industry_support'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
