@@ -43,6 +43,7 @@ def _wait_for_verified_proofs(page: Page, url: str) -> None:
 
 def test_propose_approve_gift_freeze_and_verify(page: Page) -> None:
     login(page, "creator", DEMO_PASSWORD)
+    page.get_by_test_id("nav-group-assets").click()
     page.get_by_test_id("nav-collections").click()
     page.get_by_test_id("collections-propose").click()
     page.get_by_test_id("propose-title").fill("千灯古镇晨曦")
@@ -60,6 +61,7 @@ def test_propose_approve_gift_freeze_and_verify(page: Page) -> None:
     logout(page)
 
     login(page, "officer", DEMO_PASSWORD)
+    page.get_by_test_id("nav-group-assets").click()
     page.get_by_test_id("nav-collections").click()
     page.get_by_test_id("collections-review").click()
     item = page.locator('[data-testid=collection-review-item][data-title="千灯古镇晨曦"]')
@@ -77,6 +79,7 @@ def test_propose_approve_gift_freeze_and_verify(page: Page) -> None:
     # 陈立 received edition 1 of 周庄双桥·晨曦 200 days ago: past the holding period.
     seasons = _collection_id(page, "周庄双桥·晨曦")
     login(page, "enterprise", DEMO_PASSWORD)
+    page.get_by_test_id("nav-group-assets").click()
     page.get_by_test_id("nav-my-collectibles").click()
     card = page.locator(f'[data-testid=my-token][data-token="{seasons}.1"]')
     expect(card.get_by_test_id("my-token-countdown")).to_have_text("可以转赠")
@@ -101,6 +104,7 @@ def test_propose_approve_gift_freeze_and_verify(page: Page) -> None:
     logout(page)
 
     login(page, "creator", DEMO_PASSWORD)
+    page.get_by_test_id("nav-group-assets").click()
     page.get_by_test_id("nav-my-collectibles").click()
     received = page.locator(f'[data-testid=my-token][data-token="{seasons}.1"]')
     expect(received.get_by_test_id("my-token-frozen")).to_be_visible()

@@ -79,6 +79,7 @@ def test_a_handled_service_request_moves_the_screens_figures(page: Page) -> None
 
 def test_officer_watches_the_data_screen_and_goes_full_screen(page: Page) -> None:
     login(page, "officer", DEMO_PASSWORD)
+    page.get_by_test_id("nav-group-industry").click()
     page.get_by_test_id("nav-dashboard").click()
     expect(page).to_have_url(re.compile(r"/dashboard$"))
     expect(page.get_by_test_id("dashboard-kpi-enterprises")).to_have_text("40")

@@ -15,6 +15,7 @@ const en: MessageSchema = {
     register: 'Sign up',
     logout: 'Sign out',
     menu: 'Menu',
+    groups: { industry: 'Innovation center', assets: 'Digital assets', expo: 'Expo shop' },
   },
   lang: { switchTo: '中文', switchHint: 'Switch to Chinese' },
   common: {

@@ -15,6 +15,7 @@ const zhCN = {
     register: '注册',
     logout: '退出登录',
     menu: '菜单',
+    groups: { industry: '创新中心', assets: '数字资产', expo: '云上展销' },
   },
   lang: { switchTo: 'English', switchHint: '切换到英文' },
   common: {

@@ -32,8 +32,8 @@ const module: WebModule = {
   ],
   // Two header links only; issuing and review open from the collections page's toolbar.
   nav: [
-    { to: '/collections', labelKey: 'collectibles.nav.collections', testid: 'nav-collections', order: 40 },
-    { to: '/my/collectibles', labelKey: 'collectibles.nav.mine', testid: 'nav-my-collectibles', order: 41, requiresAuth: true },
+    { to: '/collections', labelKey: 'collectibles.nav.collections', testid: 'nav-collections', order: 40, group: 'assets' },
+    { to: '/my/collectibles', labelKey: 'collectibles.nav.mine', testid: 'nav-my-collectibles', order: 41, group: 'assets', requiresAuth: true },
   ],
   messages,
 }

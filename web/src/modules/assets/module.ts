@@ -9,8 +9,8 @@ const assets: WebModule = {
     { path: '/verify', name: 'verify', component: () => import('./VerifyPage.vue') },
   ],
   nav: [
-    { to: '/works', labelKey: 'works.navMine', testid: 'nav-works', order: 50, requiresAuth: true },
-    { to: '/verify', labelKey: 'works.navVerify', testid: 'nav-verify', order: 55 },
+    { to: '/works', labelKey: 'works.navMine', testid: 'nav-works', order: 50, group: 'assets', requiresAuth: true },
+    { to: '/verify', labelKey: 'works.navVerify', testid: 'nav-verify', order: 55, group: 'assets' },
   ],
   messages: { 'zh-CN': zhCN, en },
 }

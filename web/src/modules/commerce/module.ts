@@ -23,11 +23,11 @@ const commerce: WebModule = {
     },
   ],
   nav: [
-    { to: '/shop', labelKey: 'commerce.nav.shop', testid: 'nav-shop', order: 40 },
-    { to: '/cart', labelKey: 'commerce.nav.cart', testid: 'nav-cart', order: 41, requiresAuth: true },
-    { to: '/orders', labelKey: 'commerce.nav.orders', testid: 'nav-orders', order: 42, requiresAuth: true },
-    { to: '/seller/orders', labelKey: 'commerce.nav.sellerOrders', testid: 'nav-seller-orders', order: 43, roles: ['enterprise'] },
-    { to: '/seller/products', labelKey: 'commerce.nav.sellerProducts', testid: 'nav-seller-products', order: 44, roles: ['enterprise'] },
+    { to: '/shop', labelKey: 'commerce.nav.shop', testid: 'nav-shop', order: 40, group: 'expo' },
+    { to: '/cart', labelKey: 'commerce.nav.cart', testid: 'nav-cart', order: 41, group: 'expo', requiresAuth: true },
+    { to: '/orders', labelKey: 'commerce.nav.orders', testid: 'nav-orders', order: 42, group: 'expo', requiresAuth: true },
+    { to: '/seller/orders', labelKey: 'commerce.nav.sellerOrders', testid: 'nav-seller-orders', order: 43, group: 'expo', roles: ['enterprise'] },
+    { to: '/seller/products', labelKey: 'commerce.nav.sellerProducts', testid: 'nav-seller-products', order: 44, group: 'expo', roles: ['enterprise'] },
   ],
   messages: { 'zh-CN': zhCN, en },
 }

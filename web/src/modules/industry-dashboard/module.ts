@@ -20,7 +20,7 @@ const module: WebModule = {
     },
   ],
   nav: [
-    { to: '/dashboard', labelKey: 'industryDashboard.nav', testid: 'nav-dashboard', order: 40, requiresAuth: true, roles: OFFICERS },
+    { to: '/dashboard', labelKey: 'industryDashboard.nav', testid: 'nav-dashboard', order: 40, group: 'industry', requiresAuth: true, roles: OFFICERS },
   ],
   messages: { 'zh-CN': zhCN, en },
 }

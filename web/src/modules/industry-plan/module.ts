@@ -23,10 +23,10 @@ const module: WebModule = {
     },
   ],
   nav: [
-    { to: '/industry/targets', labelKey: 'industryPlan.nav.targets', testid: 'nav-industry-targets', order: 40 },
-    { to: '/industry/scenarios', labelKey: 'industryPlan.nav.scenarios', testid: 'nav-industry-scenarios', order: 41 },
-    { to: '/industry/mine', labelKey: 'industryPlan.nav.mine', testid: 'nav-industry-mine', order: 42, requiresAuth: true, roles: ['enterprise'] },
-    { to: '/industry/manage', labelKey: 'industryPlan.nav.manage', testid: 'nav-industry-manage', order: 43, requiresAuth: true, roles: OFFICERS },
+    { to: '/industry/targets', labelKey: 'industryPlan.nav.targets', testid: 'nav-industry-targets', order: 40, group: 'industry' },
+    { to: '/industry/scenarios', labelKey: 'industryPlan.nav.scenarios', testid: 'nav-industry-scenarios', order: 41, group: 'industry' },
+    { to: '/industry/mine', labelKey: 'industryPlan.nav.mine', testid: 'nav-industry-mine', order: 42, group: 'industry', requiresAuth: true, roles: ['enterprise'] },
+    { to: '/industry/manage', labelKey: 'industryPlan.nav.manage', testid: 'nav-industry-manage', order: 43, group: 'industry', requiresAuth: true, roles: OFFICERS },
   ],
   messages: { 'zh-CN': zhCN, en },
 }

@@ -40,10 +40,10 @@ const module: WebModule = {
     },
   ],
   nav: [
-    { to: '/support', labelKey: 'support.nav.catalog', testid: 'nav-support', order: 40 },
-    { to: '/support/requests', labelKey: 'support.nav.mine', testid: 'nav-support-mine', order: 41, roles: ['enterprise'] },
-    { to: '/support/workbench', labelKey: 'support.nav.workbench', testid: 'nav-support-workbench', order: 42, roles: OFFICERS },
-    { to: '/taskforces', labelKey: 'support.nav.taskforces', testid: 'nav-taskforces', order: 43, requiresAuth: true },
+    { to: '/support', labelKey: 'support.nav.catalog', testid: 'nav-support', order: 40, group: 'industry' },
+    { to: '/support/requests', labelKey: 'support.nav.mine', testid: 'nav-support-mine', order: 41, group: 'industry', roles: ['enterprise'] },
+    { to: '/support/workbench', labelKey: 'support.nav.workbench', testid: 'nav-support-workbench', order: 42, group: 'industry', roles: OFFICERS },
+    { to: '/taskforces', labelKey: 'support.nav.taskforces', testid: 'nav-taskforces', order: 43, group: 'industry', requiresAuth: true },
   ],
   messages: { 'zh-CN': zhCN, en },
 }

@@ -10,7 +10,12 @@ export interface NavLink {
   order: number
   requiresAuth?: boolean
   roles?: string[]
+  /** Links of one system share a menu in the header (a key of `nav.groups`). */
+  group?: NavGroup
 }
+
+/** The header's menus, one per system with several pages. */
+export type NavGroup = 'industry' | 'assets' | 'expo'
 
 /** What a front-end module contributes to the shell: pages, header links and messages. */
 export interface WebModule {
