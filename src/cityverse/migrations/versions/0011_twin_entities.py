@@ -26,7 +26,7 @@ def upgrade() -> None:
     sa.Column('entity_id', sa.String(length=512), nullable=False),
     sa.Column('attr_iri', sa.String(length=512), nullable=False),
     sa.Column('dataset_id', sa.String(length=512), nullable=False),
-    sa.Column('instance_id', sa.String(length=64), nullable=False),
+    sa.Column('instance_id', sa.String(length=96), nullable=False),
     sa.Column('observed_at', cityverse.core.db.UtcDateTime(timezone=True), nullable=True),
     sa.Column('modified_at', cityverse.core.db.UtcDateTime(timezone=True), nullable=False),
     sa.Column('instance', sa.JSON(), nullable=False),

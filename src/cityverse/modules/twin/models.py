@@ -81,7 +81,7 @@ class TwinAttributeInstance(Base):
     entity_id: Mapped[str] = mapped_column(String(512))
     attr_iri: Mapped[str] = mapped_column(String(512))
     dataset_id: Mapped[str] = mapped_column(String(512), default="")
-    instance_id: Mapped[str] = mapped_column(String(64), unique=True)
+    instance_id: Mapped[str] = mapped_column(String(96), unique=True)
     observed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     modified_at: Mapped[datetime] = mapped_column(UtcDateTime)
     instance: Mapped[dict[str, Any]] = mapped_column(JSON)
