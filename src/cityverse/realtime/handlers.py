@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from abc import ABC, abstractmethod
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -40,8 +41,9 @@ log = logging.getLogger("cityverse.realtime")
 RATE_NOTICE_EVERY = 10
 
 
-class MessageHandlers:
-    """Needs the state and the join/leave methods that ``WorldServer`` defines."""
+class MessageHandlers(ABC):
+    """The message rules of the world server; ``WorldServer`` supplies the state and the
+    instance bookkeeping (the two abstract methods)."""
 
     config: WorldConfig
     limiter: RateLimiter
@@ -53,11 +55,13 @@ class MessageHandlers:
     known_rules: dict[str, SpaceRules]
     background: set[asyncio.Task[None]]
 
+    @abstractmethod
     def _remove(self, member: Member) -> None:
-        raise NotImplementedError
+        """Take a member out of its instance and tell the others."""
 
+    @abstractmethod
     def instance(self, space: str, rules: SpaceRules, instance_id: str) -> Instance:
-        raise NotImplementedError
+        """The instance of a space with this id, made when it does not exist yet."""
 
     async def handle(self, member: Member, data: bytes) -> None:
         """Apply one frame from a client; raises ProtocolError for a malformed one."""
