@@ -35,6 +35,22 @@ PDF, PNG, JPEG, DOCX, XLSX, TXT = (
 DOCUMENT_TYPES = frozenset({PDF, PNG, JPEG, DOCX, XLSX, TXT})
 
 
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, fsync, then rename: a reader sees all or
+    nothing, and a crash leaves no half-written file under the final name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
 class BlobStore:
     """Blobs as files under `root`, fanned out by the first two characters of the key."""
 
@@ -52,18 +68,7 @@ class BlobStore:
 
     def put(self, data: bytes) -> str:
         key = secrets.token_hex(16)
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        write_atomically(self._path(key), data)
         return key
 
     def get(self, key: str) -> bytes:

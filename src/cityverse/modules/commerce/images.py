@@ -8,12 +8,11 @@ to a temporary file that is renamed into place, so a reader never sees half an i
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from cityverse.core.errors import AppError
+from cityverse.core.storage import write_atomically
 
 MAX_IMAGE_BYTES = 1_000_000  # below the platform's 1 MiB request limit
 CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
@@ -49,21 +48,9 @@ def store(data_dir: Path, data: bytes) -> str:
     """Writes the image atomically and returns its blob name."""
     kind = check(data)
     name = f"{hashlib.sha256(data).hexdigest()}.{kind}"
-    target = folder(data_dir)
-    target.mkdir(parents=True, exist_ok=True)
-    final = target / name
-    if final.exists():
-        return name
-    handle, temporary = tempfile.mkstemp(dir=target, prefix=".upload-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, final)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    final = folder(data_dir) / name
+    if not final.exists():
+        write_atomically(final, data)
     return name
 
 

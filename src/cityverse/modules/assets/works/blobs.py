@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from cityverse.core.storage import write_atomically
 
 NONCE_SIZE = 12
 _NAME = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -47,18 +48,7 @@ class BlobFolder:
 
     def write(self, name: str, data: bytes) -> None:
         """Write to a temporary file, fsync, then rename: a reader sees all or nothing."""
-        target = self.path(name)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(self.path(name), data)
 
     def read(self, name: str) -> bytes:
         try:
