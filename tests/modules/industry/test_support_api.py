@@ -313,3 +313,24 @@ async def test_accepting_without_an_assignee_takes_the_request(world: World) -> 
     rid = (await file_request(world))["id"]
     accepted = (await world.officer.post(f"{API}/requests/{rid}/accept", json={})).json()
     assert accepted["assignee"]["id"] == world.officer_id
+
+
+async def test_a_member_filing_in_a_loop_is_slowed_down_and_nothing_half_written(
+    app: FastAPI, world: World
+) -> None:
+    rid = (await file_request(world))["id"]
+    answers = [(await world.alpha.post(f"{API}/requests/{rid}/comments",
+                                       json={"body": f"第{n}条"})).status_code
+               for n in range(31)]
+    assert answers[:29] == [201] * 29  # the request itself was the first write of the window
+    assert answers[29] == 429
+    limited = await world.alpha.post(f"{API}/requests", json={"service_id": world.service_id,
+                                                              "title": "再来一个"})
+    assert limited.status_code == 429
+    assert limited.json()["error"]["code"] == "rate_limited"
+    assert "retry-after" in limited.headers
+    comments = (await world.alpha.get(f"{API}/requests/{rid}/comments")).json()
+    assert len(comments) == 29
+    # The limit is the member's own: officers keep working the queue.
+    officer = await world.officer.post(f"{API}/requests/{rid}/comments", json={"body": "收到"})
+    assert officer.status_code == 201

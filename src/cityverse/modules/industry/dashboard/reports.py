@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -17,6 +16,7 @@ from cityverse.core.config import Settings
 from cityverse.core.db import utcnow
 from cityverse.core.errors import AppError
 from cityverse.core.pagination import Page, PageParams
+from cityverse.core.storage import write_atomically
 from cityverse.modules.industry.dashboard import service
 from cityverse.modules.industry.dashboard.models import IndustryReport
 from cityverse.modules.industry.dashboard.schemas import (
@@ -26,7 +26,7 @@ from cityverse.modules.industry.dashboard.schemas import (
     TargetTrend,
     TaskForceProgress,
 )
-from cityverse.modules.industry.registry.models import Declaration
+from cityverse.modules.industry.registry import service as registry
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -80,28 +80,19 @@ def previous_month(today: date) -> str:
 async def declarations_summary(session: AsyncSession, month: str) -> list[SummaryRow]:
     """Yearly declarations: confirmed during the month, waiting for review, and the totals of
     each declaration year as confirmed by the month's end."""
-    start, end = month_bounds(month)
-    confirmed = (Declaration.status == "confirmed", Declaration.reviewed_at < end)
-    in_month = await session.scalar(select(func.count()).where(
-        *confirmed, Declaration.reviewed_at >= start))
-    waiting = await session.scalar(select(func.count()).where(Declaration.status == "submitted"))
-    rows: list[SummaryRow] = [SummaryRow("本月确认申报", in_month or 0, "份"),
-                              SummaryRow("当前待审核申报", waiting or 0, "份")]
-    years = await session.execute(
-        select(Declaration.year, func.count(), func.sum(Declaration.revenue),
-               func.sum(Declaration.rd_spending), func.sum(Declaration.headcount),
-               func.sum(Declaration.patents), func.sum(Declaration.software_copyrights),
-               func.sum(Declaration.trademarks))
-        .where(*confirmed).group_by(Declaration.year).order_by(Declaration.year.desc()))
-    for year, count, revenue, rd, headcount, patents, copyrights, trademarks in years:
+    figures = await registry.declaration_figures(session, *month_bounds(month))
+    rows = [SummaryRow("本月确认申报", figures.confirmed_in_period, "份"),
+            SummaryRow("当前待审核申报", figures.waiting_for_review, "份")]
+    for totals in figures.years:
+        year = totals.year
         rows += [
-            SummaryRow(f"{year} 年度已确认申报企业", count, "家"),
-            SummaryRow(f"{year} 年度元宇宙相关营业收入", round(int(revenue) / 1e8, 2), "亿元"),
-            SummaryRow(f"{year} 年度研发投入", round(int(rd) / 1e8, 2), "亿元"),
-            SummaryRow(f"{year} 年度从业人员", int(headcount), "人"),
-            SummaryRow(f"{year} 年度专利", int(patents), "件"),
-            SummaryRow(f"{year} 年度软件著作权", int(copyrights), "件"),
-            SummaryRow(f"{year} 年度商标", int(trademarks), "件"),
+            SummaryRow(f"{year} 年度已确认申报企业", totals.enterprises, "家"),
+            SummaryRow(f"{year} 年度元宇宙相关营业收入", round(totals.revenue / 1e8, 2), "亿元"),
+            SummaryRow(f"{year} 年度研发投入", round(totals.rd_spending / 1e8, 2), "亿元"),
+            SummaryRow(f"{year} 年度从业人员", totals.headcount, "人"),
+            SummaryRow(f"{year} 年度专利", totals.patents, "件"),
+            SummaryRow(f"{year} 年度软件著作权", totals.software_copyrights, "件"),
+            SummaryRow(f"{year} 年度商标", totals.trademarks, "件"),
         ]
     return rows
 
@@ -126,14 +117,6 @@ def report_path(settings: Settings, month: str, fmt: str) -> Path:
     return report_dir(settings) / f"industry-report-{month}.{fmt}"
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
-    # A download running while a report is regenerated sees the old file or the new one.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(path.suffix + ".part")
-    partial.write_bytes(content)
-    os.replace(partial, path)
-
-
 def _render_files(data: ReportData) -> tuple[bytes, bytes]:
     # Imported here: the renderers pull in openpyxl and reportlab, which only this needs.
     from cityverse.modules.industry.dashboard.pdf import render_pdf
@@ -155,7 +138,7 @@ async def generate(
     # Rendering is CPU work of a second or so; keep the event loop serving meanwhile.
     xlsx, pdf = await asyncio.to_thread(_render_files, data)
     for fmt, content in (("xlsx", xlsx), ("pdf", pdf)):
-        await asyncio.to_thread(_write_atomically, report_path(settings, month, fmt), content)
+        await asyncio.to_thread(write_atomically, report_path(settings, month, fmt), content)
     report = await session.scalar(select(IndustryReport).where(IndustryReport.month == month))
     before = None if report is None else {"generated_at": report.generated_at.isoformat()}
     if report is None:

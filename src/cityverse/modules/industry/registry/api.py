@@ -10,6 +10,7 @@ from cityverse.core.auth.deps import requires
 from cityverse.core.auth.policy import PUBLIC, REVIEWERS, Principal, Role, Scope, roles_policy
 from cityverse.core.http import Db, make_router
 from cityverse.core.pagination import PageOut, PageParams, page_params
+from cityverse.core.ratelimit import RateLimiter
 from cityverse.modules.industry.registry import service
 from cityverse.modules.industry.registry.models import Declaration, EnterpriseLabel
 from cityverse.modules.industry.registry.schemas import (
@@ -32,6 +33,8 @@ Member = Annotated[Principal, requires(roles_policy(Role.ENTERPRISE))]
 MemberOrOfficer = Annotated[Principal, requires(
     roles_policy(Role.ENTERPRISE, Role.OFFICER, Role.ADMIN, scope=Scope.READ))]
 Paging = Annotated[PageParams, Depends(page_params)]
+# A member's edits are damped per user; a declaration is a handful of edits a year.
+declaration_writes = RateLimiter("industry_declaration_writes", limit=30, window_seconds=60)
 
 
 async def _labels_out(db: Db, labels: list[EnterpriseLabel]) -> list[LabelOut]:
@@ -93,6 +96,7 @@ async def list_declarations(
 @router.post("/declarations", response_model=DeclarationOut, status_code=201)
 async def create_declaration(body: DeclarationIn, db: Db, member: Member) -> DeclarationOut:
     """Start the caller's enterprise's declaration for a year, as a draft; one per year."""
+    declaration_writes.hit(str(member.user_id))
     declaration = await service.create_declaration(db, member, body)
     return (await _declarations_out(db, [declaration]))[0]
 
@@ -109,6 +113,7 @@ async def update_declaration(
     declaration_id: int, body: DeclarationPatch, db: Db, member: Member
 ) -> DeclarationOut:
     """Change a draft or returned declaration of the caller's enterprise."""
+    declaration_writes.hit(str(member.user_id))
     declaration = await service.update_declaration(db, member, declaration_id, body)
     return (await _declarations_out(db, [declaration]))[0]
 
@@ -116,6 +121,7 @@ async def update_declaration(
 @router.post("/declarations/{declaration_id}/submit", response_model=DeclarationOut)
 async def submit_declaration(declaration_id: int, db: Db, member: Member) -> DeclarationOut:
     """Send a draft or returned declaration to the officers."""
+    declaration_writes.hit(str(member.user_id))
     declaration = await service.submit_declaration(db, member, declaration_id)
     return (await _declarations_out(db, [declaration]))[0]
 

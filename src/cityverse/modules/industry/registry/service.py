@@ -6,6 +6,7 @@ with 404, the same as one that does not exist, so ids reveal nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -311,3 +312,41 @@ async def load_pack_declaration(
     session.add(declaration)
     await session.flush()
     return declaration
+
+
+@dataclass(frozen=True)
+class YearTotals:
+    """Sums of one declaration year's confirmed figures."""
+
+    year: int
+    enterprises: int
+    revenue: int
+    rd_spending: int
+    headcount: int
+    patents: int
+    software_copyrights: int
+    trademarks: int
+
+
+@dataclass(frozen=True)
+class DeclarationFigures:
+    confirmed_in_period: int
+    waiting_for_review: int
+    years: list[YearTotals]  # newest year first, as confirmed by the period's end
+
+
+async def declaration_figures(
+    session: AsyncSession, start: datetime, end: datetime
+) -> DeclarationFigures:
+    """What the monthly report says of declarations for the period [start, end)."""
+    confirmed = (Declaration.status == "confirmed", Declaration.reviewed_at < end)
+    in_period = await session.scalar(select(func.count()).where(
+        *confirmed, Declaration.reviewed_at >= start))
+    waiting = await session.scalar(select(func.count()).where(Declaration.status == "submitted"))
+    sums = [func.coalesce(func.sum(getattr(Declaration, name)), 0) for name in FIGURES]
+    rows = await session.execute(
+        select(Declaration.year, func.count(), *sums).where(*confirmed)
+        .group_by(Declaration.year).order_by(Declaration.year.desc()))
+    years = [YearTotals(int(year), int(count), *(int(value) for value in values))
+             for year, count, *values in rows]
+    return DeclarationFigures(in_period or 0, waiting or 0, years)

@@ -20,6 +20,7 @@ from cityverse.core.auth.policy import (
 )
 from cityverse.core.http import AppSettings, Db, make_router
 from cityverse.core.pagination import PageOut, PageParams, page_params
+from cityverse.core.ratelimit import RateLimiter
 from cityverse.core.storage import BlobStore, download_response
 from cityverse.modules.industry.support import catalog, service, workflow
 from cityverse.modules.industry.support.models import ServiceRequest
@@ -53,6 +54,10 @@ OfficerReader = Annotated[
     Principal, requires(roles_policy(Role.OFFICER, Role.ADMIN, scope=Scope.READ))
 ]
 Paging = Annotated[PageParams, Depends(page_params)]
+# Members' writes are damped per user: a script filing requests or comments in a loop would
+# flood the officers' workbench and their notifications.
+member_writes = RateLimiter("support_member_writes", limit=30, window_seconds=60)
+member_uploads = RateLimiter("support_member_uploads", limit=10, window_seconds=60)
 UPLOAD_DOC: dict[int | str, dict[str, Any]] = {
     413: {"description": "File too large."}, 415: {"description": "Type not accepted."},
 }
@@ -124,6 +129,7 @@ async def list_requests(
 @router.post("/requests", response_model=RequestOut, status_code=201)
 async def file_request(body: RequestIn, db: Db, me: Writer) -> RequestOut:
     """File a service request for the caller's enterprise."""
+    member_writes.hit(str(me.user_id))
     created = await service.file_request(db, me, body)
     return await _one(db, created.id)
 
@@ -178,6 +184,7 @@ async def reject_request(request_id: int, body: RejectIn, db: Db, me: Officer) -
 @router.post("/requests/{request_id}/rating", response_model=RequestOut)
 async def rate_request(request_id: int, body: RatingIn, db: Db, me: Writer) -> RequestOut:
     """Rate a resolved request 1–5 (the person who filed it, once)."""
+    member_writes.hit(str(me.user_id))
     found = await service.visible_request(db, me, request_id)
     await workflow.rate(db, me, found, body.score, body.comment)
     return await _one(db, request_id)
@@ -192,6 +199,7 @@ async def list_comments(request_id: int, db: Db, me: Reader) -> list[CommentOut]
 @router.post("/requests/{request_id}/comments", response_model=CommentOut, status_code=201)
 async def add_comment(request_id: int, body: CommentIn, db: Db, me: Writer) -> CommentOut:
     """Add a comment (the enterprise's members and officers)."""
+    member_writes.hit(str(me.user_id))
     found = await service.visible_request(db, me, request_id)
     return CommentOut.model_validate(await workflow.comment(db, me, found, body.body))
 
@@ -210,6 +218,7 @@ async def add_attachment(
     file: UploadFile = File(description="PDF, PNG, JPEG, DOCX, XLSX or plain text."),
 ) -> AttachmentOut:
     """Attach a file; its type is told by its content, its size is limited."""
+    member_uploads.hit(str(me.user_id))
     found = await service.visible_request(db, me, request_id)
     data = await file.read(settings.upload_max_bytes + 1)
     added = await service.add_attachment(
