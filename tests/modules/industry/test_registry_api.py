@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import httpx
 from fastapi import FastAPI
 
+from cityverse.modules.industry.registry import service as registry
 from modules.industry.industry_support import FIGURES, build_world
 from tests_support import audit_actions
 
@@ -149,3 +152,35 @@ async def test_directory_filters_by_chain_position_and_officers_move_enterprises
     moved = await w.officer.put(url, json={"segment": "software", "sub_segment": "tools"})
     assert (moved.json()["segment"], moved.json()["sub_segment"]) == ("software", "tools")
     assert "industry.enterprise.chain" in await audit_actions(app)
+
+
+async def test_declaration_figures_for_a_period_are_exact(app: FastAPI, signed_in) -> None:
+    """What the monthly report says of declarations: confirmed in the period, waiting, and
+    each year's confirmed sums as of the period's end."""
+    w = await build_world(app, signed_in)
+
+    async def declare(member: httpx.AsyncClient, year: int, revenue: int) -> int:
+        made = await member.post("/api/industry/declarations",
+                                 json={"year": year, **FIGURES, "revenue": revenue})
+        await member.post(f"/api/industry/declarations/{made.json()['id']}/submit")
+        return int(made.json()["id"])
+
+    first = await declare(w.member_a, 2024, 300_000_000)
+    second = await declare(w.member_b, 2024, 200_000_000)
+    await declare(w.member_a, 2025, 999)  # submitted, never confirmed
+    for declaration in (first, second):
+        await w.officer.post(f"/api/industry/declarations/{declaration}/confirm")
+
+    now = datetime.now(UTC)
+    async with app.state.sessionmaker() as session:
+        figures = await registry.declaration_figures(session, now - timedelta(hours=1),
+                                                     now + timedelta(hours=1))
+        before = await registry.declaration_figures(session, now - timedelta(days=2),
+                                                    now - timedelta(days=1))
+    assert (figures.confirmed_in_period, figures.waiting_for_review) == (2, 1)
+    [year] = figures.years
+    assert (year.year, year.enterprises, year.revenue) == (2024, 2, 500_000_000)
+    assert year.patents == 2 * FIGURES["patents"]
+    assert year.headcount == 2 * FIGURES["headcount"]
+    # Nothing was confirmed before the period began.
+    assert (before.confirmed_in_period, before.years) == (0, [])
