@@ -7,10 +7,13 @@ from datetime import UTC, date, datetime
 from io import BytesIO
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from cityverse.cities.kunshan import industry_plan
+from cityverse.cities.kunshan.loader import load_enterprises
 from cityverse.core.auth.policy import Role
 from cityverse.core.config import Settings
 from cityverse.modules.industry.dashboard import reports
@@ -117,3 +120,36 @@ def test_month_arithmetic() -> None:
     assert reports.month_bounds("2025-12") == (
         datetime(2025, 12, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC)
     )
+
+
+async def test_the_report_carries_the_figures_the_dashboard_shows(
+    app: FastAPI, signed_in: SignedInFactory,
+) -> None:
+    """With the pack's year of declarations, labels, scenarios and spaces, the month's workbook
+    and PDF state every target's current value exactly as the data screen does."""
+    async with app.state.sessionmaker() as session, session.begin():
+        enterprises = await load_enterprises(session, lambda *_: None)
+        await industry_plan.load(session, enterprises, lambda *_: None)
+    officer = await signed_in("officer1", Role.OFFICER)
+    screen = (await officer.get("/api/industry/dashboard")).json()
+    gauges = {t["name"]: t for t in screen["targets"]}
+    assert len(gauges) >= 5 and any(t["current"] > 0 for t in gauges.values())
+
+    month = datetime.now(UTC).strftime("%Y-%m")
+    assert (await officer.post("/api/industry/reports", json={"month": month})).status_code == 201
+    xlsx = await officer.get(f"/api/industry/reports/{month}/xlsx")
+    book = load_workbook(BytesIO(xlsx.content))
+    sheet = {row[0]: row for row in book["目标指标"].iter_rows(min_row=2, values_only=True)}
+    assert set(sheet) == set(gauges)
+    for name, gauge in gauges.items():
+        _, unit, target, current, ratio, _ = sheet[name]
+        assert (unit, target, current) == (gauge["unit"], gauge["target"], gauge["current"])
+        assert ratio == pytest.approx(gauge["ratio"])
+    overview = {row[0]: row[1] for row in book["概览"].iter_rows(min_row=2, values_only=True)}
+    assert overview["产业链企业总数"] == screen["enterprises"]
+
+    text = pdf_text((await officer.get(f"/api/industry/reports/{month}/pdf")).content)
+    for gauge in gauges.values():
+        assert f"{gauge['ratio']:.1%}" in text
+        current = gauge["current"]
+        assert (f"{current:,.0f}" if float(current).is_integer() else f"{current:,.2f}") in text
