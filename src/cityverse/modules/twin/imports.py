@@ -42,22 +42,23 @@ class Options:
     id_property: str = "id"
 
 
-def read_document(path: Path, max_bytes: int = MAX_IMPORT_BYTES) -> Any:
-    """The file's JSON (gzip allowed), refusing files larger than `max_bytes`."""
+def read_document(path: Path, max_bytes: int | None = None) -> Any:
+    """The file's JSON (gzip allowed), refusing files larger than `max_bytes` (default
+    MAX_IMPORT_BYTES), packed or unpacked."""
+    limit = max_bytes or MAX_IMPORT_BYTES
     if not path.is_file():
         raise ImportFileError(f"{path} is not a file")
-    if path.stat().st_size > max_bytes:
-        raise ImportFileError(f"{path.name} is larger than {max_bytes // (1024 * 1024)} MB")
+    if path.stat().st_size > limit:
+        raise ImportFileError(f"{path.name} is larger than {_size(limit)}")
     raw = path.read_bytes()
     if raw[:2] == b"\x1f\x8b":
         try:
             with gzip.GzipFile(fileobj=io.BytesIO(raw)) as unzipped:
-                raw = unzipped.read(max_bytes + 1)
+                raw = unzipped.read(limit + 1)
         except (OSError, EOFError) as exc:
             raise ImportFileError(f"{path.name} is a broken gzip file: {exc}") from exc
-        if len(raw) > max_bytes:
-            raise ImportFileError(f"{path.name} unpacks to more than "
-                                  f"{max_bytes // (1024 * 1024)} MB")
+        if len(raw) > limit:
+            raise ImportFileError(f"{path.name} unpacks to more than {_size(limit)}")
     try:
         return json.loads(raw)
     except UnicodeDecodeError as exc:
@@ -65,6 +66,10 @@ def read_document(path: Path, max_bytes: int = MAX_IMPORT_BYTES) -> Any:
     except json.JSONDecodeError as exc:
         raise ImportFileError(f"{path.name} is not valid JSON: {exc.msg} at line {exc.lineno}, "
                               f"column {exc.colno}") from exc
+
+
+def _size(limit: int) -> str:
+    return f"{limit / (1024 * 1024):g} MB"
 
 
 def file_format(document: Any) -> str:
