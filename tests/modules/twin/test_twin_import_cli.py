@@ -24,6 +24,8 @@ from cityverse.modules.twin.models import TwinEntity
 from cityverse.modules.twin.store import to_entity
 
 FIXTURES = Path(__file__).parent / "fixtures"
+SHIPPED_TWIN = (Path(__file__).resolve().parents[3]
+                / "src/cityverse/cities/kunshan/data/twin/kunshan-twin.json.gz")
 VOCAB = "https://uri.etsi.org/ngsi-ld/default-context/"
 runner = CliRunner()
 
@@ -115,6 +117,14 @@ def test_cityjson_buildings_get_footprints_heights_and_parts(cli_settings: Setti
     assert value(mall, "height") == 24.0  # from the z range of its parts
     part = stored["urn:ngsi-ld:Building:kunshan:mall-part-2"]
     assert part.attrs[VOCAB + "refBuilding"][0]["object"] == "urn:ngsi-ld:Building:kunshan:mall"
+
+
+def test_an_array_of_ngsild_entities_imports_as_is(cli_settings: Settings) -> None:
+    shipped = SHIPPED_TWIN
+    result = runner.invoke(app, ["twin", "import", str(shipped), "--tenant", "array_test"])
+    assert result.exit_code == 0 and "2464 created" in result.output, result.output
+    stored = entities(cli_settings, "array_test")
+    assert len(stored) == 2464 and "urn:ngsi-ld:Road:kunshan:road-qianjin-road" in stored
 
 
 def test_dry_run_writes_nothing(cli_settings: Settings) -> None:

@@ -43,8 +43,8 @@ def _settings() -> Settings:
 
 @app.command("import")
 def import_file(
-    file: Annotated[Path, typer.Argument(help="GeoJSON (.geojson/.json) or CityJSON file; "
-                                              "gzip allowed.")],
+    file: Annotated[Path, typer.Argument(help="GeoJSON, CityJSON or a JSON array of NGSI-LD "
+                                              "entities; gzip allowed.")],
     entity_type: Annotated[str | None, typer.Option(
         "--type", help="Entity type (GeoJSON default: each feature's 'type' property; "
                        "CityJSON: Building).")] = None,

@@ -1,6 +1,7 @@
 """Files turned into NGSI-LD entities for `cityverse twin import`: GeoJSON FeatureCollections
-(each feature an entity: properties → Properties, geometry → location) and CityJSON buildings
-(see cityjson.py). Conversion never writes; the service upserts what it yields."""
+(each feature an entity: properties → Properties, geometry → location), CityJSON buildings
+(see cityjson.py) and JSON arrays of NGSI-LD entities. Conversion never writes; the service
+upserts what it yields."""
 
 from __future__ import annotations
 
@@ -73,23 +74,37 @@ def _size(limit: int) -> str:
 
 
 def file_format(document: Any) -> str:
+    if isinstance(document, list):
+        return "NGSI-LD"
     kind = document.get("type") if isinstance(document, dict) else None
     if kind in ("FeatureCollection", "Feature"):
         return "GeoJSON"
     if kind == "CityJSON":
         return "CityJSON"
-    raise ImportFileError("the file is neither a GeoJSON FeatureCollection or Feature nor a "
-                          "CityJSON document (its \"type\" says neither)")
+    raise ImportFileError("the file is neither a GeoJSON FeatureCollection or Feature, a "
+                          "CityJSON document nor a JSON array of NGSI-LD entities")
 
 
 def candidates(document: Any, options: Options) -> list[Candidate]:
     if options.entity_type is not None and not _URN_TYPE.match(options.entity_type):
         raise ImportFileError(f"--type {options.entity_type!r} must be a name such as Building")
-    if file_format(document) == "CityJSON":
+    kind = file_format(document)
+    if kind == "CityJSON":
         from cityverse.modules.twin.cityjson import city_objects
 
         return list(city_objects(document, options))
+    if kind == "NGSI-LD":
+        return list(ngsild_entities(document))
     return list(geojson_features(document, options))
+
+
+def ngsild_entities(document: list[Any]) -> Iterator[Candidate]:
+    """Entities as the API takes them (core @context), e.g. the city pack's own twin file."""
+    for index, entity in enumerate(document):
+        if not isinstance(entity, dict):
+            yield Candidate(index, "", None, "not a JSON object")
+        else:
+            yield Candidate(index, str(entity.get("id", "")), entity)
 
 
 def entity_urn(entity_type: str, raw_id: Any, prefix: str) -> str:
