@@ -17,6 +17,7 @@ from cityverse.cities.kunshan.demo_people import (
     REGION_CODE,
     DemoPerson,
 )
+from cityverse.cities.kunshan.twin_demo import load_twin
 from cityverse.core.auth import realname
 from cityverse.core.auth import service as accounts
 from cityverse.core.auth.id_numbers import resident_id_check_char
@@ -104,8 +105,9 @@ async def load(session: AsyncSession, settings: Settings, progress: Progress) ->
     await industry_plan.load(session, enterprises, progress)
     support = await support_demo.load(session, read_data, enterprises, progress)
     shop = await shop_demo.load_shop(session, enterprises, progress)
+    twin_entities = await load_twin(session, progress)
     return {"places": places, "enterprises": len(enterprises), "people": people, **support,
-            **shop}
+            **shop, "twin_entities": twin_entities}
 
 
 async def load_after_commit(settings: Settings, progress: Progress) -> dict[str, int]:

@@ -3,6 +3,7 @@ replace and delete of entities and attributes. Never commits; the request does."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,8 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cityverse.modules.twin import store
 from cityverse.modules.twin.models import TwinEntity
-from cityverse.modules.twin.ngsild.entity import Attributes, Instance, StoredEntity, now_utc, stamp
+from cityverse.modules.twin.ngsild.contexts import ContextResolver
+from cityverse.modules.twin.ngsild.entity import (
+    Attributes,
+    Instance,
+    StoredEntity,
+    normalize_entity,
+    now_utc,
+    stamp,
+)
 from cityverse.modules.twin.ngsild.errors import ErrorKind, NgsiLdError
+from cityverse.modules.twin.ngsild.terms import TermMap
 
 NGSI_LD_NULL = "urn:ngsi-ld:null"
 
@@ -27,6 +37,80 @@ class UpdateResult:
 
 def not_found(entity_id: str) -> NgsiLdError:
     return NgsiLdError(ErrorKind.ResourceNotFound, f"no entity {entity_id}", instance=entity_id)
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """An entity a bulk load refused: its position in the input, its id and why."""
+
+    index: int
+    entity_id: str
+    reason: str
+
+
+@dataclass
+class BulkResult:
+    created: int = 0
+    replaced: int = 0
+    kept: int = 0  # existing entities left as they were (replace_existing=False)
+    rejected: list[Rejected] = field(default_factory=list)
+
+    def add(self, other: BulkResult) -> None:
+        self.created += other.created
+        self.replaced += other.replaced
+        self.kept += other.kept
+        self.rejected.extend(other.rejected)
+
+
+_core_terms: TermMap | None = None
+
+
+def core_terms() -> TermMap:
+    """Names expanded with the shipped NGSI-LD core context only (never fetched)."""
+    global _core_terms
+    if _core_terms is None:
+        _core_terms = TermMap(ContextResolver(), None)
+    return _core_terms
+
+
+async def upsert_documents(
+    session: AsyncSession, tenant: str, documents: Sequence[Any], *,
+    replace_existing: bool = True, first_index: int = 0, record: bool = True,
+) -> BulkResult:
+    """Entities in NGSI-LD form (normalized or concise, core @context) written in a few
+    statements: new ones created, existing ones replaced (or kept as they are, so a demo
+    load run again leaves live values alone). Invalid documents are rejected one by one,
+    never the whole batch."""
+    result = BulkResult()
+    valid: dict[str, StoredEntity] = {}
+    skip: set[str] = set()
+    if not replace_existing:  # entities to keep need no validation: look them up first
+        raw_ids = [d.get("id") for d in documents if isinstance(d, dict)]
+        ids = [raw_id for raw_id in raw_ids if isinstance(raw_id, str)]
+        skip = set(await store.find_rows(session, tenant, ids))
+        result.kept = len(skip)
+    for index, document in enumerate(documents, first_index):
+        raw_id = document.get("id") if isinstance(document, dict) else None
+        if isinstance(raw_id, str) and raw_id in skip:
+            continue
+        try:
+            entity = await normalize_entity(document, core_terms())
+        except NgsiLdError as error:
+            result.rejected.append(Rejected(index, str(raw_id or ""), error.detail))
+            continue
+        if entity.id in valid:
+            result.rejected.append(Rejected(index, entity.id, "the id appears twice"))
+            continue
+        valid[entity.id] = entity
+    existing = await store.find_rows(session, tenant, list(valid))
+    fresh = [entity for entity_id, entity in valid.items() if entity_id not in existing]
+    await create_new_entities(session, tenant, fresh, record=record)
+    result.created = len(fresh)
+    known = [(existing[entity_id], entity) for entity_id, entity in valid.items()
+             if entity_id in existing]
+    await replace_entities(session, tenant, known, record=record)
+    result.replaced = len(known)
+    return result
 
 
 async def stats(session: AsyncSession) -> dict[str, int]:
@@ -74,7 +158,8 @@ async def replace_entity(
 
 
 async def replace_entities(
-    session: AsyncSession, tenant: str, pairs: list[tuple[TwinEntity, StoredEntity]]
+    session: AsyncSession, tenant: str, pairs: list[tuple[TwinEntity, StoredEntity]],
+    *, record: bool = True,
 ) -> None:
     moment = now_utc()
     saved = []
@@ -86,7 +171,7 @@ async def replace_entities(
         current.scopes = new.scopes
         current.modified_at = moment
         saved.append((row, current))
-    await store.save_many(session, tenant, saved)
+    await store.save_many(session, tenant, saved, record=record)
 
 
 async def append_attributes(
