@@ -1,4 +1,4 @@
-"""The `cityverse` command: serve, migrate, demo, create-admin, openapi, ledger, evm."""
+"""The `cityverse` command: serve, migrate, demo, create-admin, openapi, ledger, evm, twin."""
 
 from __future__ import annotations
 
@@ -17,11 +17,13 @@ from cityverse.cities.kunshan.demo_people import DEMO_PASSWORD, DEMO_PEOPLE
 from cityverse.core.config import Settings, get_settings
 from cityverse.modules.assets.evm.cli import app as evm_app
 from cityverse.modules.assets.ledger.cli import app as ledger_app
+from cityverse.modules.twin.telemetry.cli import app as twin_app
 
 app = typer.Typer(help="Cityverse — one platform for a city's metaverse action plan.",
                   no_args_is_help=True, add_completion=False)
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(evm_app, name="evm")
+app.add_typer(twin_app, name="twin")
 console = Console(stderr=True)
 
 

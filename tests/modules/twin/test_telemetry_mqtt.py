@@ -275,3 +275,15 @@ async def test_external_mosquitto_ingest_with_registry_passwords(
                                          .where(TwinAttributeInstance.attr_iri == VOCAB + "pm25"))
         assert count == 2
         await device.close()
+
+
+async def test_a_taken_port_leaves_the_platform_serving(
+    migrated: str, tmp_path: Path, settings: Settings,
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        application = create_app(settings.model_copy(update={"mqtt_port": port}))
+        async with application.router.lifespan_context(application):
+            assert application.state.twin_telemetry.mode == "off"

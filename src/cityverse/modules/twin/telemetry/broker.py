@@ -117,7 +117,11 @@ class EmbeddedBroker:
         # amqtt logs every connection at INFO; the platform's log keeps its own summary.
         logging.getLogger("amqtt").setLevel(logging.WARNING)
         logging.getLogger("transitions").setLevel(logging.WARNING)
-        await self._broker.start()
+        try:
+            await self._broker.start()
+        except BaseException:
+            _GATEWAYS.pop(self._name, None)
+            raise
         log.info("embedded MQTT broker listening on %s", self.address)
 
     async def stop(self) -> None:

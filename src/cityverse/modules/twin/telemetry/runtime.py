@@ -57,7 +57,11 @@ class Telemetry:
     async def start(self) -> None:
         self.pipeline.start()
         if self.broker is not None:
-            await self.broker.start()
+            try:
+                await self.broker.start()
+            except Exception:  # e.g. the port is taken: the rest of the platform still serves
+                log.exception("the MQTT broker did not start; MQTT telemetry is off")
+                self.broker, self.mode, self.simulator = None, "off", None
         if self.simulator is not None:
             self.simulator.start()
 
