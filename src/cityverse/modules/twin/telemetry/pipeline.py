@@ -18,9 +18,10 @@ from cityverse.modules.twin.changes import Change
 from cityverse.modules.twin.ngsild.entity import now_utc
 from cityverse.modules.twin.ngsild.terms import TermMap
 from cityverse.modules.twin.telemetry import readings
-from cityverse.modules.twin.telemetry.readings import BadReading, Reading
+from cityverse.modules.twin.telemetry.readings import BadReading, DeviceInfo, Reading
 
 log = logging.getLogger("cityverse.twin.ingest")
+DEVICE_CACHE_S = 2.0  # a disabled device's readings stop within this long
 LOG_EVERY_S = 1.0  # at most one refusal logged per second: a broken fleet must not flood logs
 
 
@@ -48,6 +49,7 @@ class IngestPipeline:
         self._queue: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue(queue_limit)
         self._worker: asyncio.Task[None] | None = None
         self._last_logged = 0.0
+        self._devices: dict[str, tuple[float, DeviceInfo]] = {}
         self.counters = Counters()
 
     @property
@@ -101,7 +103,8 @@ class IngestPipeline:
             return
         with changes.collecting() as pending:
             async with self._sessions() as session, session.begin():
-                result = await readings.apply(session, self._terms, parsed)
+                known = await self._known_devices(session, {r.device_id for r in parsed})
+                result = await readings.apply(session, self._terms, parsed, known)
         for rejection in result.rejected:
             reading = parsed[rejection.index]
             self._refuse(f"device {reading.device_id}: {rejection.detail}")
@@ -110,6 +113,23 @@ class IngestPipeline:
         self.counters.last_batch_at = now_utc()
         if pending.changes:
             self._publish(pending.changes)
+
+    async def _known_devices(
+        self, session: AsyncSession, device_ids: set[str]
+    ) -> dict[str, DeviceInfo]:
+        """Devices from a short-lived cache: one lookup per device every few seconds instead
+        of one per batch."""
+        now = time.monotonic()
+        stale = {d for d in device_ids
+                 if d not in self._devices or now - self._devices[d][0] > DEVICE_CACHE_S}
+        if stale:
+            fresh = await readings.device_infos(session, stale)
+            for device_id in stale:
+                if device_id in fresh:
+                    self._devices[device_id] = (now, fresh[device_id])
+                else:
+                    self._devices.pop(device_id, None)
+        return {d: self._devices[d][1] for d in device_ids if d in self._devices}
 
     def _refuse(self, detail: str, *, count: int = 1) -> None:
         self.counters.rejected += count

@@ -66,8 +66,33 @@ class BatchResult:
     rejected: list[Rejection] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class DeviceInfo:
+    """What ingest needs of a device; the pipeline keeps these for a moment between batches."""
+
+    device_id: str
+    tenant: str
+    entity_id: str
+    attribute_map: dict[str, Any]
+    enabled: bool
+
+    @classmethod
+    def of(cls, row: TwinDevice) -> DeviceInfo:
+        return cls(row.device_id, row.tenant, row.entity_id, dict(row.attribute_map or {}),
+                   row.enabled)
+
+
+async def device_infos(session: AsyncSession, device_ids: set[str]) -> dict[str, DeviceInfo]:
+    rows = await devices.by_ids(session, device_ids)
+    return {device_id: DeviceInfo.of(row) for device_id, row in rows.items()}
+
+
 def _refuse_constant(name: str) -> Any:
     raise BadReading(f"{name} is not a JSON number")
+
+
+# One decoder for every payload: json.loads with a hook would build a new one per call.
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 
 
 def from_mqtt(topic: str, payload: bytes) -> Reading:
@@ -78,7 +103,7 @@ def from_mqtt(topic: str, payload: bytes) -> Reading:
     if len(payload) > MAX_PAYLOAD_BYTES:
         raise BadReading(f"the payload is larger than {MAX_PAYLOAD_BYTES} bytes")
     try:
-        document = json.loads(payload, parse_constant=_refuse_constant)
+        document = _DECODER.decode(payload.decode())
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BadReading(f"the payload is not JSON: {exc}") from exc
     if not isinstance(document, dict):
@@ -115,14 +140,16 @@ def check_values(values: dict[str, Any], mapping: dict[str, Any]) -> dict[str, A
 
 
 async def apply(
-    session: AsyncSession, terms: TermMap, readings: list[Reading]
+    session: AsyncSession, terms: TermMap, readings: list[Reading],
+    known: dict[str, DeviceInfo] | None = None,
 ) -> BatchResult:
     """Write every acceptable reading; the others are listed in `rejected` by index."""
     result = BatchResult()
-    known = await devices.by_ids(session, {r.device_id for r in readings})
+    if known is None:
+        known = await device_infos(session, {r.device_id for r in readings})
     moment = now_utc()
     # tenant → [(index, device, named values, observedAt)]
-    by_tenant: dict[str, list[tuple[int, TwinDevice, dict[str, Any], str]]] = {}
+    by_tenant: dict[str, list[tuple[int, DeviceInfo, dict[str, Any], str]]] = {}
     for index, reading in enumerate(readings):
         device = known.get(reading.device_id)
         if device is None or not device.enabled:
@@ -147,7 +174,7 @@ async def apply(
 
 async def _write_tenant(
     session: AsyncSession, terms: TermMap, tenant: str,
-    items: list[tuple[int, TwinDevice, dict[str, Any], str]], moment: datetime,
+    items: list[tuple[int, DeviceInfo, dict[str, Any], str]], moment: datetime,
     result: BatchResult,
 ) -> None:
     rows = await store.find_rows(session, tenant, [device.entity_id for _, device, _, _ in items])
