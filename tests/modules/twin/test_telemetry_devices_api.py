@@ -130,7 +130,7 @@ async def test_device_posts_its_readings_with_its_key(
         series = list(await session.scalars(
             select(TwinAttributeInstance.instance).where(
                 TwinAttributeInstance.attr_iri == VOCAB + "pm25")
-            .order_by(TwinAttributeInstance.observed_at)))
+            .order_by(TwinAttributeInstance.id)))
     assert [i["value"] for i in series] == [20, 31.5, 33.0]
     assert heard and heard[0].entity.id == AIR and VOCAB + "pm25" in heard[0].attrs
     wrong = await client.post("/api/twin/ingest", headers={**headers, "X-Device-Key": "nope"},
