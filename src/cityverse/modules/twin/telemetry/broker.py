@@ -96,6 +96,9 @@ class DeviceTopicPlugin(BaseTopicPlugin):  # type: ignore[misc]
 class EmbeddedBroker:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], pipeline: IngestPipeline,
                  host: str, port: int) -> None:
+        # amqtt logs every plugin and connection at INFO; the platform's log keeps a summary.
+        logging.getLogger("amqtt").setLevel(logging.WARNING)
+        logging.getLogger("transitions").setLevel(logging.WARNING)
         self.address = f"{host}:{port}"
         self._name = uuid.uuid4().hex
         _GATEWAYS[self._name] = Gateway(sessions, pipeline)
@@ -114,9 +117,6 @@ class EmbeddedBroker:
         return True
 
     async def start(self) -> None:
-        # amqtt logs every connection at INFO; the platform's log keeps its own summary.
-        logging.getLogger("amqtt").setLevel(logging.WARNING)
-        logging.getLogger("transitions").setLevel(logging.WARNING)
         try:
             await self._broker.start()
         except BaseException:
