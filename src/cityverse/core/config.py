@@ -133,6 +133,32 @@ class Settings(BaseSettings):
         description="Shop orders shipped this many days ago complete by themselves (0: never).",
     )
 
+    mqtt_url: str = Field(
+        "", description="URL of an external MQTT broker (`mqtt://user:password@host:1883`) the "
+        "twin subscribes to for device telemetry; empty: the embedded broker."
+    )
+    mqtt_embedded: bool | None = Field(
+        None, description="Run the embedded MQTT broker when `mqtt_url` is empty; default on "
+        "outside `test`."
+    )
+    mqtt_host: str = Field("127.0.0.1", description="Address the embedded MQTT broker binds to.")
+    mqtt_port: int = Field(
+        1883, ge=0, le=65535, description="Port of the embedded MQTT broker (0: no broker)."
+    )
+    twin_ingest_batch_size: int = Field(
+        5000, ge=1, le=50_000, description="Most MQTT readings written in one transaction."
+    )
+    twin_ingest_batch_wait_ms: int = Field(
+        20, ge=0, le=1000, description="How long an ingest batch waits for more readings."
+    )
+    twin_simulator: Literal["auto", "on", "off"] = Field(
+        "auto", description="Device simulator publishing sensor readings over MQTT: `auto` "
+        "runs it in `dev` when the twin holds sensor entities (the demo data)."
+    )
+    twin_simulator_interval_s: float = Field(
+        10.0, ge=0.05, le=3600, description="Seconds between two readings of one simulated device."
+    )
+
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
         if self.env == "prod" and (
@@ -162,6 +188,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'cityverse.db').as_posix()}"
+
+    @property
+    def mqtt_embedded_on(self) -> bool:
+        embedded = self.mqtt_embedded if self.mqtt_embedded is not None else self.env != "test"
+        return embedded and not self.mqtt_url and self.mqtt_port > 0
 
     @property
     def is_sqlite(self) -> bool:

@@ -17,6 +17,7 @@ from cityverse.modules.industry.support import models as support_models
 from cityverse.modules.industry.taskforces import models as taskforce_models
 from cityverse.modules.spaces import models as spaces_models
 from cityverse.modules.twin import models as twin_models
+from cityverse.modules.twin.telemetry import models as twin_device_models
 from cityverse.realtime import models as world_models
 
 MODEL_MODULES = (
@@ -34,6 +35,7 @@ MODEL_MODULES = (
     support_models,
     taskforce_models,
     token_models,
+    twin_device_models,
     twin_models,
     work_models,
     world_models,

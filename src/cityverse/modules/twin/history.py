@@ -46,6 +46,17 @@ async def record_instances(
         await session.execute(core_table(TwinAttributeInstance).insert(), rows)
 
 
+async def record_each(
+    session: AsyncSession, tenant: str, items: Sequence[tuple[str, str, dict[str, Any]]],
+    moment: datetime,
+) -> None:
+    """(entity id, attribute IRI, instance) one by one: telemetry may bring several readings
+    of one attribute in a batch, and each is part of its history."""
+    rows = [_row(tenant, entity_id, iri, instance, moment) for entity_id, iri, instance in items]
+    if rows:
+        await session.execute(core_table(TwinAttributeInstance).insert(), rows)
+
+
 def _row(
     tenant: str, entity_id: str, iri: str, instance: dict[str, Any], moment: datetime
 ) -> dict[str, Any]:

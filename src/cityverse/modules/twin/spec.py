@@ -12,6 +12,8 @@ from cityverse.modules.twin import api, api_batch, api_subscriptions, api_tempor
 from cityverse.modules.twin.ngsild import ContextResolver
 from cityverse.modules.twin.ngsild.terms import TermMaps
 from cityverse.modules.twin.notifier import Notifier
+from cityverse.modules.twin.telemetry import api as telemetry_api
+from cityverse.modules.twin.telemetry.runtime import Telemetry
 
 
 @asynccontextmanager
@@ -24,16 +26,21 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     notifier = Notifier(app.state.sessionmaker, terms, api_subscriptions.compiler(terms))
     await notifier.start()
     app.state.twin_notifier = notifier
+    telemetry = Telemetry(app, app.state.settings)
+    await telemetry.start()
+    app.state.twin_telemetry = telemetry
     try:
         yield
     finally:
+        await telemetry.stop()
         await notifier.stop()
         await resolver.aclose()
 
 
 SPEC = ModuleSpec(
     name="twin",
-    routers=(api.router, api_batch.router, api_temporal.router, api_subscriptions.router),
+    routers=(api.router, api_batch.router, api_temporal.router, api_subscriptions.router,
+             telemetry_api.router),
     stats=service.stats,
     lifespan=lifespan,
 )
