@@ -2008,6 +2008,47 @@ export interface paths {
         patch: operations["update_subscription_ngsi_ld_v1_subscriptions__subscription_id__patch"];
         trace?: never;
     };
+    "/api/twin/view/layer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * City Layer
+         * @description Every entity of the default tenant that has a location, with its short-named values.
+         */
+        get: operations["city_layer_api_twin_view_layer_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/twin/view/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sensor Replay
+         * @description Each sensor's numeric values over the last hours: the last value per bucket, carried
+         *     forward; null before the first observation.
+         */
+        get: operations["sensor_replay_api_twin_view_replay_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/identity": {
         parameters: {
             query?: never;
@@ -3497,6 +3538,15 @@ export interface components {
              */
             created_at: string;
         };
+        /** CityLayer */
+        CityLayer: {
+            /** Type */
+            type: string;
+            /** Features */
+            features: components["schemas"]["LayerFeature"][];
+            /** Truncated */
+            truncated: boolean;
+        };
         /** CityOut */
         CityOut: {
             /** Key */
@@ -3885,6 +3935,25 @@ export interface components {
              */
             proof: string;
         };
+        /** FeatureProperties */
+        FeatureProperties: {
+            /** Id */
+            id: string;
+            /** Type */
+            type: string;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name?: string | null;
+            /** Address */
+            address?: string | null;
+            /** Values */
+            values: {
+                [key: string]: unknown;
+            };
+            /** Observedat */
+            observedAt?: string | null;
+        };
         /** FieldErrorOut */
         FieldErrorOut: {
             /** Field */
@@ -4098,6 +4167,18 @@ export interface components {
             revoked_on: string;
             /** Reason */
             reason: string;
+        };
+        /** LayerFeature */
+        LayerFeature: {
+            /** Type */
+            type: string;
+            /** Id */
+            id: string;
+            /** Geometry */
+            geometry: {
+                [key: string]: unknown;
+            };
+            properties: components["schemas"]["FeatureProperties"];
         };
         /** LoginIn */
         LoginIn: {
@@ -5042,6 +5123,30 @@ export interface components {
              * @enum {string}
              */
             role: "visitor" | "creator";
+        };
+        /** Replay */
+        Replay: {
+            /** Start */
+            start: string;
+            /** End */
+            end: string;
+            /** Bucketseconds */
+            bucketSeconds: number;
+            /** Buckets */
+            buckets: number;
+            /** Truncated */
+            truncated: boolean;
+            /** Series */
+            series: components["schemas"]["ReplaySeries"][];
+        };
+        /** ReplaySeries */
+        ReplaySeries: {
+            /** Id */
+            id: string;
+            /** Attr */
+            attr: string;
+            /** Values */
+            values: (number | null)[];
         };
         /** ReportIn */
         ReportIn: {
@@ -16306,6 +16411,164 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    city_layer_api_twin_view_layer_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CityLayer"];
+                };
+            };
+            /** @description the layer has not changed */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    sensor_replay_api_twin_view_replay_get: {
+        parameters: {
+            query?: {
+                hours?: number;
+                buckets?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Replay"];
+                };
             };
             /** @description Unauthorized */
             401: {
