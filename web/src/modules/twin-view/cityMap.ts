@@ -131,7 +131,7 @@ function layersOf(scene: CityScene): Layer[] {
   }
   if (scene.visible.sensors) {
     layers.push(new ScatterplotLayer<SensorState>({
-      id: 'sensors', data: scene.sensors, pickable: true, radiusUnits: 'pixels',
+      id: 'sensors', data: scene.sensors, pickable: true, radiusUnits: 'pixels', billboard: true,
       getPosition: (s) => [s.position[0], s.position[1], 30],
       getRadius: (s) => (s.id === selected ? 12 : 8), getFillColor: (s) => s.colour,
       stroked: true, getLineColor: [255, 255, 255], lineWidthMinPixels: 2,
