@@ -31,6 +31,9 @@ RETRY_DELAYS = (0.5, 2.0)  # seconds before the second and third attempt
 SEND_TIMEOUT = 5.0
 QUEUE_LIMIT = 10_000  # per endpoint; beyond it the oldest notifications are dropped
 Compiler = Callable[[TwinSubscription], Awaitable[CompiledSubscription | None]]
+# In-process observers of committed changes (e.g. the city view's live feed); called inside
+# publish, so they must only hand the changes on, never wait.
+Listener = Callable[[list[Change]], None]
 
 
 @dataclass
@@ -55,6 +58,7 @@ class Notifier:
         self._last_sent: dict[str, float] = {}
         self._held: dict[str, dict[str, StoredEntity]] = {}  # throttled, latest per entity
         self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._listeners: list[Listener] = []
 
     async def start(self) -> None:
         async with self._sessions() as session:
@@ -98,8 +102,20 @@ class Notifier:
 
     # Changes ---------------------------------------------------------------------------
 
+    def add_listener(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
     def publish(self, changes: list[Change]) -> None:
         """Called after commit; never blocks the request."""
+        for listener in list(self._listeners):
+            try:
+                listener(changes)
+            except Exception:  # one broken observer must not cost subscribers their notices
+                log.exception("change listener failed")
         now = now_utc()
         for change in changes:
             if change.deleted:

@@ -8,7 +8,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from cityverse.core.modules import ModuleSpec
-from cityverse.modules.twin import api, api_batch, api_subscriptions, api_temporal, service
+from cityverse.modules.twin import (
+    api,
+    api_batch,
+    api_subscriptions,
+    api_temporal,
+    api_view,
+    service,
+    view,
+)
+from cityverse.modules.twin.feed import LiveFeed
 from cityverse.modules.twin.ngsild import ContextResolver
 from cityverse.modules.twin.ngsild.terms import TermMaps
 from cityverse.modules.twin.notifier import Notifier
@@ -33,6 +42,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         await telemetry.stop()
+    live_feed = LiveFeed(view.core_terms(terms))  # the city view's /ws/twin
+    live_feed.start()
+    notifier.add_listener(live_feed.publish)
+    app.state.twin_feed = live_feed
+    app.state.twin_layer_cache = view.LayerCache()
+    try:
+        yield
+    finally:
+        await live_feed.stop()
         await notifier.stop()
         await resolver.aclose()
 
@@ -41,6 +59,7 @@ SPEC = ModuleSpec(
     name="twin",
     routers=(api.router, api_batch.router, api_temporal.router, api_subscriptions.router,
              telemetry_api.router),
+             api_view.router, api_view.socket_router),
     stats=service.stats,
     lifespan=lifespan,
 )

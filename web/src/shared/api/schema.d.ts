@@ -2008,7 +2008,7 @@ export interface paths {
         patch: operations["update_subscription_ngsi_ld_v1_subscriptions__subscription_id__patch"];
         trace?: never;
     };
-    "/api/twin/devices": {
+    "/api/twin/view/layer": {
         parameters: {
             query?: never;
             header?: never;
@@ -2016,31 +2016,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List Devices
-         * @description Devices, by device id unless `sort` says otherwise; filter by tenant, entity, state.
+         * City Layer
+         * @description Every entity of the default tenant that has a location, with its short-named values.
          */
-        get: operations["list_devices_api_twin_devices_get"];
-        put?: never;
-        /**
-         * Create Device
-         * @description Register a device; its key is in this answer only (keep it: it is stored as a hash).
-         */
-        post: operations["create_device_api_twin_devices_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/twin/devices/{device_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get Device */
-        get: operations["get_device_api_twin_devices__device_id__get"];
+        get: operations["city_layer_api_twin_view_layer_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2049,69 +2028,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/twin/devices/{device_id}/rotate-key": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Rotate Device Key
-         * @description A new key for the device; the old one stops working at once.
-         */
-        post: operations["rotate_device_key_api_twin_devices__device_id__rotate_key_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/twin/devices/{device_id}/state": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /**
-         * Set Device State
-         * @description Disable (or enable again) a device: a disabled device's readings are refused.
-         */
-        put: operations["set_device_state_api_twin_devices__device_id__state_put"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/twin/ingest": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Ingest
-         * @description Many readings at once. A device sends `X-Device-Id` and `X-Device-Key` and posts its own
-         *     readings; an officer or admin (session or token) names the device of each reading. Any
-         *     bad reading refuses the whole request (422, one field error per reading).
-         */
-        post: operations["ingest_api_twin_ingest_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/twin/ingest/status": {
+    "/api/twin/view/replay": {
         parameters: {
             query?: never;
             header?: never;
@@ -2119,10 +2036,11 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Ingest Status
-         * @description Readings accepted and refused since start, the last error, the broker in use.
+         * Sensor Replay
+         * @description Each sensor's numeric values over the last hours: the last value per bucket, carried
+         *     forward; null before the first observation.
          */
-        get: operations["ingest_status_api_twin_ingest_status_get"];
+        get: operations["sensor_replay_api_twin_view_replay_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3620,6 +3538,15 @@ export interface components {
              */
             created_at: string;
         };
+        /** CityLayer */
+        CityLayer: {
+            /** Type */
+            type: string;
+            /** Features */
+            features: components["schemas"]["LayerFeature"][];
+            /** Truncated */
+            truncated: boolean;
+        };
         /** CityOut */
         CityOut: {
             /** Key */
@@ -3821,82 +3748,6 @@ export interface components {
             /** Trademarks */
             trademarks?: number | null;
         };
-        /** DeviceIn */
-        DeviceIn: {
-            /**
-             * Device Id
-             * @description MQTT user name and topic segment of the device.
-             * @example ks-aq-001
-             */
-            device_id: string;
-            /**
-             * Entity Id
-             * @example urn:ngsi-ld:AirQualityObserved:ks-aq-001
-             */
-            entity_id: string;
-            /**
-             * Tenant
-             * @description NGSI-LD tenant; empty: default.
-             * @default
-             */
-            tenant: string;
-            /**
-             * Attribute Map
-             * @description Payload name → attribute short name, where the firmware's names differ.
-             * @example {
-             *       "pm2_5": "pm25"
-             *     }
-             */
-            attribute_map?: {
-                [key: string]: string;
-            };
-        };
-        /**
-         * DeviceKeyOut
-         * @description A device with its new key: shown this once, stored only as a hash.
-         */
-        DeviceKeyOut: {
-            device: components["schemas"]["DeviceOut"];
-            /** Key */
-            key: string;
-            /**
-             * Mqtt Topic
-             * @example cityverse/default/devices/ks-aq-001/attrs
-             */
-            mqtt_topic: string;
-        };
-        /** DeviceOut */
-        DeviceOut: {
-            /** Device Id */
-            device_id: string;
-            /** Entity Id */
-            entity_id: string;
-            /** Tenant */
-            tenant: string;
-            /** Attribute Map */
-            attribute_map: {
-                [key: string]: string;
-            };
-            /** Enabled */
-            enabled: boolean;
-            /** Simulated */
-            simulated: boolean;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /**
-             * Key Rotated At
-             * Format: date-time
-             */
-            key_rotated_at: string;
-        };
-        /** DeviceStateIn */
-        DeviceStateIn: {
-            /** Enabled */
-            enabled: boolean;
-        };
         /** DocumentOut */
         DocumentOut: {
             /** Id */
@@ -4084,6 +3935,25 @@ export interface components {
              */
             proof: string;
         };
+        /** FeatureProperties */
+        FeatureProperties: {
+            /** Id */
+            id: string;
+            /** Type */
+            type: string;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name?: string | null;
+            /** Address */
+            address?: string | null;
+            /** Values */
+            values: {
+                [key: string]: unknown;
+            };
+            /** Observedat */
+            observedAt?: string | null;
+        };
         /** FieldErrorOut */
         FieldErrorOut: {
             /** Field */
@@ -4227,44 +4097,6 @@ export interface components {
              */
             created_at: string;
         };
-        /** IngestIn */
-        IngestIn: {
-            /** Readings */
-            readings: components["schemas"]["ReadingIn"][];
-        };
-        /** IngestOut */
-        IngestOut: {
-            /** Accepted */
-            accepted: number;
-            /** Entities */
-            entities: number;
-        };
-        /** IngestStatusOut */
-        IngestStatusOut: {
-            /**
-             * Broker
-             * @enum {string}
-             */
-            broker: "embedded" | "external" | "off";
-            /** Broker Address */
-            broker_address: string;
-            /** Connected */
-            connected: boolean;
-            /** Accepted */
-            accepted: number;
-            /** Rejected */
-            rejected: number;
-            /** Batches */
-            batches: number;
-            /** Queued */
-            queued: number;
-            /** Last Error */
-            last_error: string | null;
-            /** Last Error At */
-            last_error_at: string | null;
-            /** Last Batch At */
-            last_batch_at: string | null;
-        };
         /**
          * LabelGrantIn
          * @example {
@@ -4335,6 +4167,18 @@ export interface components {
             revoked_on: string;
             /** Reason */
             reason: string;
+        };
+        /** LayerFeature */
+        LayerFeature: {
+            /** Type */
+            type: string;
+            /** Id */
+            id: string;
+            /** Geometry */
+            geometry: {
+                [key: string]: unknown;
+            };
+            properties: components["schemas"]["FeatureProperties"];
         };
         /** LoginIn */
         LoginIn: {
@@ -4671,17 +4515,6 @@ export interface components {
         PageOut_DeclarationOut_: {
             /** Items */
             items: components["schemas"]["DeclarationOut"][];
-            /** Total */
-            total: number;
-            /** Page */
-            page: number;
-            /** Size */
-            size: number;
-        };
-        /** PageOut[DeviceOut] */
-        PageOut_DeviceOut_: {
-            /** Items */
-            items: components["schemas"]["DeviceOut"][];
             /** Total */
             total: number;
             /** Page */
@@ -5232,30 +5065,6 @@ export interface components {
              */
             comment: string;
         };
-        /** ReadingIn */
-        ReadingIn: {
-            /**
-             * Device Id
-             * @description Needed when an officer posts; a device posting with its key may omit it.
-             */
-            device_id?: string | null;
-            /**
-             * Attrs
-             * @description Attribute short name → value (core @context vocabulary).
-             * @example {
-             *       "pm25": 38.5,
-             *       "temperature": 21.4
-             *     }
-             */
-            attrs: {
-                [key: string]: unknown;
-            };
-            /**
-             * Observed At
-             * @description When the device measured; default now.
-             */
-            observed_at?: string | null;
-        };
         /** ReadyOut */
         ReadyOut: {
             /**
@@ -5314,6 +5123,30 @@ export interface components {
              * @enum {string}
              */
             role: "visitor" | "creator";
+        };
+        /** Replay */
+        Replay: {
+            /** Start */
+            start: string;
+            /** End */
+            end: string;
+            /** Bucketseconds */
+            bucketSeconds: number;
+            /** Buckets */
+            buckets: number;
+            /** Truncated */
+            truncated: boolean;
+            /** Series */
+            series: components["schemas"]["ReplaySeries"][];
+        };
+        /** ReplaySeries */
+        ReplaySeries: {
+            /** Id */
+            id: string;
+            /** Attr */
+            attr: string;
+            /** Values */
+            values: (number | null)[];
         };
         /** ReportIn */
         ReportIn: {
@@ -16635,18 +16468,92 @@ export interface operations {
             };
         };
     };
-    list_devices_api_twin_devices_get: {
+    city_layer_api_twin_view_layer_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CityLayer"];
+                };
+            };
+            /** @description the layer has not changed */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    sensor_replay_api_twin_view_replay_get: {
         parameters: {
             query?: {
-                tenant?: string | null;
-                entity_id?: string | null;
-                enabled?: boolean | null;
-                /** @description Page number, from 1. */
-                page?: number;
-                /** @description Items per page. */
-                size?: number;
-                /** @description Column to sort by; prefix `-` for descending. */
-                sort?: string | null;
+                hours?: number;
+                buckets?: number;
             };
             header?: never;
             path?: never;
@@ -16660,472 +16567,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PageOut_DeviceOut_"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    create_device_api_twin_devices_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["DeviceIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeviceKeyOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    get_device_api_twin_devices__device_id__get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                device_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeviceOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    rotate_device_key_api_twin_devices__device_id__rotate_key_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                device_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeviceKeyOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    set_device_state_api_twin_devices__device_id__state_put: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                device_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["DeviceStateIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeviceOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    ingest_api_twin_ingest_post: {
-        parameters: {
-            query?: never;
-            header?: {
-                "x-device-id"?: string | null;
-                "x-device-key"?: string | null;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["IngestIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["IngestOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    ingest_status_api_twin_ingest_status_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["IngestStatusOut"];
+                    "application/json": components["schemas"]["Replay"];
                 };
             };
             /** @description Unauthorized */

@@ -1,0 +1,88 @@
+// Messages of the city view, under the module's own top-level key `twinView`.
+const zhCN = {
+  nav: { twin: '城市孪生' },
+  title: '昆山城市孪生',
+  search: '搜索名称或地址',
+  layers: { buildings: '建筑', roads: '道路', water: '水体', sensors: '传感器', labels: '名称' },
+  legend: '图例',
+  types: {
+    AirQualityObserved: '空气质量 PM2.5',
+    WaterObserved: '水位',
+    FloodMonitoring: '防汛水位（占警戒水位）',
+    TrafficFlowObserved: '交通占有率',
+    CrowdFlowObserved: '人流占用率',
+    Building: '建筑',
+    Road: '道路',
+    WaterBody: '水体',
+  },
+  grades: {
+    good: '优', moderate: '良', unhealthy: '轻度污染', bad: '中度污染', severe: '重度污染',
+    low: '偏低', normal: '正常', high: '偏高', alarm: '警戒',
+    safe: '安全', watch: '关注', warning: '预警',
+    free: '畅通', busy: '较多', slow: '缓行', crowded: '拥挤', congested: '拥堵',
+  },
+  feed: { open: '实时', connecting: '连接中', closed: '已断开' },
+  replay: {
+    label: '回放过去 24 小时',
+    hint: '按住滑块回放，松开回到实时',
+    live: '实时',
+    at: '回放 {time}',
+    loading: '正在读取历史',
+  },
+  panel: {
+    close: '关闭',
+    type: '类型',
+    address: '地址',
+    observedAt: '观测时间',
+    attributes: '属性',
+    history: '过去 24 小时',
+    noHistory: '过去 24 小时没有数值记录',
+  },
+  loadFailed: '城市数据读取失败',
+  empty: '还没有带位置的孪生实体',
+}
+
+const en: typeof zhCN = {
+  nav: { twin: 'City twin' },
+  title: 'Kunshan city twin',
+  search: 'Search by name or address',
+  layers: { buildings: 'Buildings', roads: 'Roads', water: 'Water', sensors: 'Sensors', labels: 'Names' },
+  legend: 'Legend',
+  types: {
+    AirQualityObserved: 'Air quality PM2.5',
+    WaterObserved: 'Water level',
+    FloodMonitoring: 'Flood level (of warning level)',
+    TrafficFlowObserved: 'Traffic occupancy',
+    CrowdFlowObserved: 'Crowd occupancy',
+    Building: 'Building',
+    Road: 'Road',
+    WaterBody: 'Water body',
+  },
+  grades: {
+    good: 'Good', moderate: 'Moderate', unhealthy: 'Unhealthy for some', bad: 'Unhealthy', severe: 'Hazardous',
+    low: 'Low', normal: 'Normal', high: 'High', alarm: 'Alarm',
+    safe: 'Safe', watch: 'Watch', warning: 'Warning',
+    free: 'Free', busy: 'Busy', slow: 'Slow', crowded: 'Crowded', congested: 'Congested',
+  },
+  feed: { open: 'Live', connecting: 'Connecting', closed: 'Disconnected' },
+  replay: {
+    label: 'Replay the last 24 hours',
+    hint: 'Hold the slider to replay; release to go live',
+    live: 'Live',
+    at: 'Replay {time}',
+    loading: 'Reading the history',
+  },
+  panel: {
+    close: 'Close',
+    type: 'Type',
+    address: 'Address',
+    observedAt: 'Observed at',
+    attributes: 'Attributes',
+    history: 'Last 24 hours',
+    noHistory: 'No values recorded in the last 24 hours',
+  },
+  loadFailed: 'The city data could not be read',
+  empty: 'No twin entities with a location yet',
+}
+
+export const messages = { 'zh-CN': { twinView: zhCN }, en: { twinView: en } }
