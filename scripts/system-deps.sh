@@ -4,6 +4,7 @@
 #   - postgresql        (initdb / pg_ctl / postgres under /usr/lib/postgresql/*/bin)
 #   - fonts-noto-cjk    (so screenshots render Chinese text instead of boxes)
 #   - redis-server      (the world server's multi-process test shares rooms through it)
+#   - mosquitto         (MQTT broker: twin notifications to mqtt:// endpoints are tested on it)
 #
 # Fast and silent when everything is present (no apt-get update then).
 # As root with apt-get: installs only what is missing. Otherwise: says what to install, exits 1.
@@ -39,17 +40,22 @@ have_redis() {
     command -v redis-server >/dev/null 2>&1
 }
 
+have_mosquitto() {
+    command -v mosquitto >/dev/null 2>&1 || [[ -x /usr/sbin/mosquitto ]]
+}
+
 check() {
     missing=()
     have_chromium || missing+=(chromium)
     have_postgresql || missing+=(postgresql)
     have_cjk_fonts || missing+=(fonts-noto-cjk)
     have_redis || missing+=(redis-server)
+    have_mosquitto || missing+=(mosquitto)
 }
 
 check
 if [[ ${#missing[@]} -eq 0 ]]; then
-    echo "system-deps: ok (chromium, postgresql, CJK fonts, redis-server)"
+    echo "system-deps: ok (chromium, postgresql, CJK fonts, redis-server, mosquitto)"
     exit 0
 fi
 

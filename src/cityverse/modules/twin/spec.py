@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from cityverse.core.modules import ModuleSpec
 from cityverse.modules.twin import api, api_batch, api_subscriptions, api_temporal, service
+from cityverse.modules.twin.endpoints import EndpointGuard
 from cityverse.modules.twin.ngsild import ContextResolver
 from cityverse.modules.twin.ngsild.terms import TermMaps
 from cityverse.modules.twin.notifier import Notifier
@@ -21,7 +22,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     terms = TermMaps(resolver)
     app.state.ngsild_resolver = resolver
     app.state.ngsild_terms = terms
-    notifier = Notifier(app.state.sessionmaker, terms, api_subscriptions.compiler(terms))
+    settings = app.state.settings
+    allow = settings.twin_notify_allow_private
+    guard = EndpointGuard(allow_private=settings.dev_mode if allow is None else allow)
+    app.state.twin_endpoint_guard = guard
+    notifier = Notifier(app.state.sessionmaker, terms, api_subscriptions.compiler(terms),
+                        guard=guard)
     await notifier.start()
     app.state.twin_notifier = notifier
     try:

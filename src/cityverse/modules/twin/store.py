@@ -11,8 +11,19 @@ from typing import Any
 
 import sqlalchemy as sa
 from shapely.geometry import shape
-from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from cityverse.modules.twin import changes, history, qsql
 from cityverse.modules.twin.models import (
@@ -100,17 +111,33 @@ async def save_many(
     """Write entities' new states over their rows; index rows are rewritten only for entities
     whose types or attribute names changed, which updates of values never do."""
     reindex: list[tuple[int, StoredEntity]] = []
+    values: list[dict[str, Any]] = []
     for row, entity in pairs:
         assert entity.modified_at is not None
         if set(row.types) != set(entity.types) or set(row.attrs) != set(entity.attrs):
             reindex.append((row.id, entity))
-        row.types = list(entity.types)
-        row.attrs = dict(entity.attrs)
-        row.scopes = list(entity.scopes)
-        row.modified_at = entity.modified_at
-        for column, value in _bbox(entity).items():
-            setattr(row, column, value)
-    await session.flush()  # the unit of work sends the UPDATEs as one executemany
+        state: dict[str, Any] = {
+            "types": list(entity.types), "attrs": dict(entity.attrs),
+            "scopes": list(entity.scopes), "modified_at": entity.modified_at,
+        }
+        # The box is recomputed (shapely) only when the location itself changed.
+        if row.attrs.get(LOCATION) == entity.attrs.get(LOCATION):
+            state.update(min_lon=row.min_lon, min_lat=row.min_lat,
+                         max_lon=row.max_lon, max_lat=row.max_lat)
+        else:
+            state.update(_bbox(entity))
+        for key, value in state.items():
+            # The row object shows the new state without the unit of work writing it again.
+            set_committed_value(row, key, value)
+        values.append({"pk": row.id, **{f"new_{key}": value for key, value in state.items()}})
+    if values:
+        # One Core executemany: the ORM's flush costs more per row than the UPDATE itself.
+        columns = core_table(TwinEntity).c
+        await session.execute(
+            update(core_table(TwinEntity)).where(columns.id == bindparam("pk"))
+            .values({key[4:]: bindparam(key) for key in values[0] if key != "pk"}),
+            values,
+        )
     if reindex:
         pks = [pk for pk, _ in reindex]
         for table in (TwinEntityType, TwinEntityAttribute):
