@@ -141,3 +141,20 @@ def test_the_near_box_holds_every_point_within_the_distance(latitude: float) -> 
         lat = max(-90.0, min(90.0, latitude + rng.uniform(-1, 1) * (box[3] - box[1])))
         if distance_m(geo.geometry, Point(lon, lat)) <= 5000:
             assert box[0] <= lon <= box[2] and box[1] <= lat <= box[3]
+
+
+@pytest.mark.usefixtures("entities")
+@pytest.mark.parametrize("pushdown", [True, False])
+async def test_without_count_the_total_only_says_whether_more_follow(
+    app: FastAPI, pushdown: bool
+) -> None:
+    _, everything = await ids(app, "a", pushdown=pushdown)
+    wanted = store.Candidates(tenant="", types=[f"{V}T"], q=parse_q("a"), pushdown=pushdown)
+    for term in _terms(wanted.q):
+        term.path.iris = [f"{V}{n}" for n in term.path.names]
+    async with app.state.sessionmaker() as session:
+        page, lower = await store.query(session, wanted, offset=0, limit=5, count=False)
+        assert len(page) == 5 and 5 < lower <= everything
+        page, last = await store.query(session, wanted, offset=everything - 2, limit=5,
+                                       count=False)
+        assert len(page) == 2 and last == everything
