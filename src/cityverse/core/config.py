@@ -74,6 +74,10 @@ class Settings(BaseSettings):
         "", description="Redis URL (`redis://host:port/0`); set it to share world-server rooms "
         "between several server processes through pub/sub. Empty: one process."
     )
+    twin_notify_allow_private: bool | None = Field(
+        None, description="Twin notifications may go to loopback/private/link-local addresses; "
+        "default on in dev/test, off in prod (server-side request forgery guard)."
+    )
     world_tick_hz: int = Field(15, ge=10, le=20, description="World-server ticks per second.")
     world_full_rate_cap: int = Field(
         50, ge=1, le=500, description="Nearest avatars sent to a client every tick."

@@ -13,6 +13,14 @@ from cityverse.migrations.all_models import metadata
 
 config = context.config
 
+# Database objects a migration manages by hand, outside the models (dialect-specific spatial
+# indexes): autogenerate must not propose dropping them.
+HAND_MADE = ("twin_entity_rtree", "ix_twin_entities_box")
+
+
+def _include_name(name: str | None, _type: str, _parents: object) -> bool:
+    return not (name or "").startswith(HAND_MADE)
+
 
 def _run(connection: Connection) -> None:
     context.configure(
@@ -20,6 +28,7 @@ def _run(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite can't ALTER most things
         compare_type=True,
+        include_name=_include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -31,7 +31,7 @@ from cityverse.modules.twin.ngsild.entity import (
 )
 from cityverse.modules.twin.ngsild.errors import ErrorKind, NgsiLdError
 from cityverse.modules.twin.ngsild.geo import parse_geo_query
-from cityverse.modules.twin.ngsild.query import expand_paths, matches, parse_q
+from cityverse.modules.twin.ngsild.query import expand_paths, parse_q
 from cityverse.modules.twin.ngsild.render import View, parse_options, render
 from cityverse.modules.twin.scopes import scope_matcher
 
@@ -79,7 +79,7 @@ async def query_entities(request: Request, db: Db) -> Response:
     offset = int_param(params.get("offset"), "offset", 0, low=0, high=10**9)
     count = flag(params.get("count"), "count") or "count" in (params.get("options") or "")
     view = await view_of(request, call)
-    page, total = await store.query(db, wanted, offset=offset, limit=limit)
+    page, total = await store.query(db, wanted, offset=offset, limit=limit, count=count)
     headers = paging_links(request, offset, limit, total)
     if count:
         headers["NGSILD-Results-Count"] = str(total)
@@ -274,7 +274,7 @@ async def query_candidates(call: Call, params: dict[str, str]) -> store.Candidat
     if "q" in params:
         node = parse_q(params["q"])
         await expand_paths(node, terms)
-        wanted.exact.append(lambda entity: matches(node, entity))
+        wanted.q = node
     if "scopeQ" in params:
         scope_test = scope_matcher(params["scopeQ"])
         wanted.exact.append(lambda entity: scope_test(entity.scopes))

@@ -44,7 +44,9 @@ async def create_subscription(request: Request, db: Db) -> Response:
     call = call_of(request)
     body = await read_body(request, call)
     document = check_document(body.document)
-    await compile_subscription(document, call.tenant, body.context, call.terms(body.context))
+    compiled = await compile_subscription(document, call.tenant, body.context,
+                                          call.terms(body.context))
+    request.app.state.twin_endpoint_guard.check_uri(compiled.endpoint)
     if await _find(db, call.tenant, document["id"]) is not None:
         raise NgsiLdError(ErrorKind.AlreadyExists, f"the subscription {document['id']} exists")
     moment = now_utc()
@@ -95,7 +97,8 @@ async def update_subscription(request: Request, subscription_id: str, db: Db) ->
     document = {**row.document, **update}
     check_document(document)
     context = body.context if body.context is not None else row.context
-    await compile_subscription(document, call.tenant, context, call.terms(context))
+    compiled = await compile_subscription(document, call.tenant, context, call.terms(context))
+    request.app.state.twin_endpoint_guard.check_uri(compiled.endpoint)
     row.document = document
     row.context = context
     row.is_active = document.get("isActive", True)

@@ -17,7 +17,7 @@ import httpx
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from cityverse.modules.twin import store
+from cityverse.modules.twin import endpoints, store
 from cityverse.modules.twin.changes import Change
 from cityverse.modules.twin.models import TwinSubscription
 from cityverse.modules.twin.ngsild import CORE_CONTEXT_URL, context_link_header
@@ -46,8 +46,10 @@ class Notifier:
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], terms: TermMaps, compile_row: Compiler,
         client: httpx.AsyncClient | None = None,
+        guard: endpoints.EndpointGuard | None = None,
     ) -> None:
         self._sessions = sessions
+        self._guard = guard or endpoints.EndpointGuard(allow_private=True)
         self._terms = terms
         self._compile = compile_row
         self._client = client or httpx.AsyncClient(timeout=SEND_TIMEOUT, follow_redirects=False)
@@ -173,19 +175,44 @@ class Notifier:
     async def _deliver(self, job: Job) -> None:
         subscription = job.subscription
         body, headers = await self._message(job)
+        send = self._send_mqtt if subscription.endpoint.startswith("mqtt") else self._send_http
         ok = False
         for attempt in range(len(RETRY_DELAYS) + 1):
             try:
-                response = await self._client.post(subscription.endpoint, json=body,
-                                                   headers=headers)
-                ok = response.is_success
-                if ok or response.status_code < 500:
+                ok, final = await send(subscription, body, headers)
+                if ok or final:
                     break
-            except httpx.HTTPError as exc:
+            except endpoints.EndpointRefused as exc:
+                log.warning("notification to %s refused: %s", subscription.endpoint, exc)
+                break
+            except (httpx.HTTPError, OSError) as exc:
                 log.info("notification to %s failed: %s", subscription.endpoint, exc)
             if attempt < len(RETRY_DELAYS):
                 await asyncio.sleep(RETRY_DELAYS[attempt])
         await self._record(subscription, ok, now_utc())
+
+    async def _send_http(
+        self, subscription: CompiledSubscription, body: dict[str, Any], headers: dict[str, str]
+    ) -> tuple[bool, bool]:
+        """(delivered, no retry): client errors are final, server errors are retried."""
+        parts = httpx.URL(subscription.endpoint)
+        await self._guard.resolve(parts.host, parts.port or (443 if parts.scheme == "https"
+                                                             else 80))
+        response = await self._client.post(subscription.endpoint, json=body, headers=headers)
+        return response.is_success, response.status_code < 500
+
+    async def _send_mqtt(
+        self, subscription: CompiledSubscription, body: dict[str, Any], headers: dict[str, str]
+    ) -> tuple[bool, bool]:
+        target = endpoints.mqtt_target(subscription.endpoint)
+        address = await self._guard.resolve(target.host, target.port)
+        headers.setdefault("Content-Type", "application/json")
+        message = {"metadata": headers, "body": body}
+        # paho's client blocks; a thread per delivery keeps the event loop free, and the
+        # per-endpoint queue keeps one slow broker from delaying other endpoints.
+        ok = await asyncio.to_thread(endpoints.publish, target, address, message,
+                                     subscription.notifier_info)
+        return ok, False
 
     async def _message(self, job: Job) -> tuple[dict[str, Any], dict[str, str]]:
         subscription = job.subscription

@@ -18,6 +18,8 @@ from cityverse.modules.twin import (
     view,
 )
 from cityverse.modules.twin.feed import LiveFeed
+from cityverse.modules.twin import api, api_batch, api_subscriptions, api_temporal, service
+from cityverse.modules.twin.endpoints import EndpointGuard
 from cityverse.modules.twin.ngsild import ContextResolver
 from cityverse.modules.twin.ngsild.terms import TermMaps
 from cityverse.modules.twin.notifier import Notifier
@@ -32,7 +34,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     terms = TermMaps(resolver)
     app.state.ngsild_resolver = resolver
     app.state.ngsild_terms = terms
-    notifier = Notifier(app.state.sessionmaker, terms, api_subscriptions.compiler(terms))
+    settings = app.state.settings
+    allow = settings.twin_notify_allow_private
+    guard = EndpointGuard(allow_private=settings.dev_mode if allow is None else allow)
+    app.state.twin_endpoint_guard = guard
+    notifier = Notifier(app.state.sessionmaker, terms, api_subscriptions.compiler(terms),
+                        guard=guard)
     await notifier.start()
     app.state.twin_notifier = notifier
     telemetry = Telemetry(app, app.state.settings)

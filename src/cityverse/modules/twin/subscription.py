@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from cityverse.modules.twin.endpoints import check_notifier_info
 from cityverse.modules.twin.ngsild.context_values import ContextValue
 from cityverse.modules.twin.ngsild.entity import StoredEntity, check_uri, geometry_of, now_utc
 from cityverse.modules.twin.ngsild.entity import parse_datetime as parse_time
@@ -58,6 +59,7 @@ class CompiledSubscription:
     endpoint: str
     accept: str = "application/json"
     receiver_info: list[tuple[str, str]] = field(default_factory=list)
+    notifier_info: dict[str, str] = field(default_factory=dict)  # MQTTVersion, MQTTQoS
     selectors: list[EntitySelector] = field(default_factory=list)
     watched: frozenset[str] | None = None
     notify_attrs: frozenset[str] | None = None
@@ -144,6 +146,7 @@ async def compile_subscription(
     compiled = CompiledSubscription(
         id=doc["id"], tenant=tenant, context=context, endpoint=uri, accept=accept,
         receiver_info=_receiver_info(endpoint.get("receiverInfo")), format=FORMATS[fmt],
+        notifier_info=check_notifier_info(_receiver_info(endpoint.get("notifierInfo"))),
         throttling=float(doc.get("throttling", 0)),
         time_interval=float(doc["timeInterval"]) if "timeInterval" in doc else None,
         expires_at=parse_time(doc["expiresAt"], "expiresAt") if "expiresAt" in doc else None,
@@ -208,5 +211,5 @@ def _receiver_info(raw: Any) -> list[tuple[str, str]]:
         isinstance(i, dict) and isinstance(i.get("key"), str) and isinstance(i.get("value"), str)
         for i in raw
     ):
-        raise bad("receiverInfo must be an array of {key, value}")
+        raise bad("receiverInfo and notifierInfo are arrays of {key, value}")
     return [(i["key"], i["value"]) for i in raw]
