@@ -4,8 +4,7 @@
 #   - postgresql        (initdb / pg_ctl / postgres under /usr/lib/postgresql/*/bin)
 #   - fonts-noto-cjk    (so screenshots render Chinese text instead of boxes)
 #   - redis-server      (the world server's multi-process test shares rooms through it)
-#   - mosquitto         (the twin's MQTT ingest is tested against an external broker)
-#   - mosquitto         (MQTT broker: twin notifications to mqtt:// endpoints are tested on it)
+#   - mosquitto         (the twin's MQTT ingest and mqtt:// notifications are tested on it)
 #
 # Fast and silent when everything is present (no apt-get update then).
 # As root with apt-get: installs only what is missing. Otherwise: says what to install, exits 1.

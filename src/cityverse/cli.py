@@ -18,7 +18,6 @@ from cityverse.core.config import Settings, get_settings
 from cityverse.modules.assets.evm.cli import app as evm_app
 from cityverse.modules.assets.ledger.cli import app as ledger_app
 from cityverse.modules.twin.cli import app as twin_app
-from cityverse.modules.twin.telemetry.cli import app as twin_app
 
 app = typer.Typer(help="Cityverse — one platform for a city's metaverse action plan.",
                   no_args_is_help=True, add_completion=False)

@@ -23,6 +23,7 @@ from rich.progress import (
 from cityverse.core.config import Settings, get_settings
 from cityverse.modules.twin.imports import Candidate, ImportFileError, Options
 from cityverse.modules.twin.service import BulkResult, Rejected
+from cityverse.modules.twin.telemetry import cli as telemetry_cli
 
 app = typer.Typer(help="The city digital twin (NGSI-LD).", no_args_is_help=True,
                   add_completion=False)
@@ -147,3 +148,7 @@ def _report(result: BulkResult, *, dry_run: bool, rejects: Path | None) -> None:
                 for r in result.rejected]
         rejects.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", "utf-8")
         console.print(f"Rejected features written to {rejects}.")
+
+
+# Telemetry's commands (simulate, mqtt-passwords) sit beside `import` under `cityverse twin`.
+app.registered_commands.extend(telemetry_cli.app.registered_commands)

@@ -17,9 +17,8 @@ from cityverse.modules.twin import (
     service,
     view,
 )
-from cityverse.modules.twin.feed import LiveFeed
-from cityverse.modules.twin import api, api_batch, api_subscriptions, api_temporal, service
 from cityverse.modules.twin.endpoints import EndpointGuard
+from cityverse.modules.twin.feed import LiveFeed
 from cityverse.modules.twin.ngsild import ContextResolver
 from cityverse.modules.twin.ngsild.terms import TermMaps
 from cityverse.modules.twin.notifier import Notifier
@@ -45,10 +44,6 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     telemetry = Telemetry(app, app.state.settings)
     await telemetry.start()
     app.state.twin_telemetry = telemetry
-    try:
-        yield
-    finally:
-        await telemetry.stop()
     live_feed = LiveFeed(view.core_terms(terms))  # the city view's /ws/twin
     live_feed.start()
     notifier.add_listener(live_feed.publish)
@@ -57,6 +52,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        await telemetry.stop()
         await live_feed.stop()
         await notifier.stop()
         await resolver.aclose()
@@ -65,8 +61,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 SPEC = ModuleSpec(
     name="twin",
     routers=(api.router, api_batch.router, api_temporal.router, api_subscriptions.router,
-             telemetry_api.router),
-             api_view.router, api_view.socket_router),
+             telemetry_api.router, api_view.router, api_view.socket_router),
     stats=service.stats,
     lifespan=lifespan,
 )
