@@ -190,8 +190,10 @@ class TransactionHandler:
     ``apply`` writes the platform's rows for it and returns what the client is told.
     """
 
-    check: Callable[[AsyncSession, Principal, Transaction], Awaitable[None]]
-    apply: Callable[[AsyncSession, Principal, Transaction, int], Awaitable[dict[str, Any]]]
+    check: Callable[[AsyncSession, Settings, Principal, Transaction], Awaitable[None]]
+    apply: Callable[
+        [AsyncSession, Settings, Principal, Transaction, int], Awaitable[dict[str, Any]]
+    ]
 
 
 HANDLERS: dict[str, TransactionHandler] = {}
@@ -232,7 +234,8 @@ async def prepare(
 
 
 async def submit(
-    session: AsyncSession, principal: Principal, payload: dict[str, Any], signature_b64: str
+    session: AsyncSession, settings: Settings, principal: Principal, payload: dict[str, Any],
+    signature_b64: str,
 ) -> tuple[Transaction, int, dict[str, Any]]:
     """Verify a browser-signed transaction, append it to the log and apply it."""
     did = await _external_did(session, principal)
@@ -247,9 +250,9 @@ async def submit(
     if abs(datetime.now(UTC) - transaction.issued_at) > FRESHNESS:
         raise AppError(422, "transaction_expired")
     handler = _handler(transaction.type)
-    await handler.check(session, principal, transaction)
+    await handler.check(session, settings, principal, transaction)
     log_index = await ledger.append(entry)  # before this request writes anything
-    result = await handler.apply(session, principal, transaction, log_index)
+    result = await handler.apply(session, settings, principal, transaction, log_index)
     await audit.record(session, actor_id=principal.user_id, actor_name=principal.username,
                        action="assets.transaction.submit", target_type="ledger_entry",
                        target_id=log_index, after={"type": transaction.type, "signer": did})

@@ -196,12 +196,15 @@ async def _pending_work_of(session: AsyncSession, principal: Principal, tx: Tran
     return work
 
 
-async def _check_register(session: AsyncSession, principal: Principal, tx: Transaction) -> None:
+async def _check_register(
+    session: AsyncSession, _settings: Settings, principal: Principal, tx: Transaction
+) -> None:
     await _pending_work_of(session, principal, tx)
 
 
 async def _apply_register(
-    session: AsyncSession, principal: Principal, tx: Transaction, log_index: int
+    session: AsyncSession, _settings: Settings, principal: Principal, tx: Transaction,
+    log_index: int,
 ) -> dict[str, object]:
     work = await _pending_work_of(session, principal, tx)
     _mark_registered(work, log_index, tx.issued_at)
