@@ -54,11 +54,19 @@ FRESHNESS = timedelta(minutes=10)
 def platform_kek(settings: Settings, purpose: str) -> bytes:
     """A 32-byte key-encryption key for one purpose, from CITYVERSE_ASSETS_KEK (in dev mode,
     from the secret key when that is empty; settings refuse an empty KEK in production)."""
-    return derive_key(settings.assets_kek or settings.secret_key, f"assets-kek:{purpose}")
+    return kek_from(settings.assets_kek or settings.secret_key, purpose)
+
+
+def kek_from(secret: str, purpose: str) -> bytes:
+    """The KEK of ``purpose`` derived from a KEK secret (the setting's value)."""
+    return derive_key(secret, f"assets-kek:{purpose}")
+
+
+CUSTODIAL_KEYS_PURPOSE = "custodial-keys"
 
 
 def custodial_kek(settings: Settings) -> bytes:
-    return platform_kek(settings, "custodial-keys")
+    return platform_kek(settings, CUSTODIAL_KEYS_PURPOSE)
 
 
 def require_realname(principal: Principal) -> None:
@@ -81,7 +89,7 @@ async def key_for_did(session: AsyncSession, did: str) -> UserKey | None:
     return found
 
 
-def _custodial_record(row: UserKey) -> CustodialKey:
+def custodial_record(row: UserKey) -> CustodialKey:
     assert row.wrapped_data_key is not None and row.sealed_seed is not None
     return CustodialKey(str(row.user_id), row.did, row.wrapped_data_key, row.sealed_seed)
 
@@ -126,7 +134,7 @@ async def signer_for(
         return PreparedSigner(record.unlock(kek), user_id, _row_of(user_id, record))
     if row.kind != CUSTODIAL:
         return None
-    return PreparedSigner(_custodial_record(row).unlock(kek), user_id, None)
+    return PreparedSigner(custodial_record(row).unlock(kek), user_id, None)
 
 
 async def create_custodial(

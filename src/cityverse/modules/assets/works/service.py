@@ -61,8 +61,11 @@ def blob_folder(settings: Settings) -> BlobFolder:
     return BlobFolder(Path(settings.data_dir) / "blobs" / "works")
 
 
+WORK_ORIGINALS_PURPOSE = "work-originals"
+
+
 def work_kek(settings: Settings) -> bytes:
-    return keys.platform_kek(settings, "work-originals")
+    return keys.platform_kek(settings, WORK_ORIGINALS_PURPOSE)
 
 
 @dataclass(frozen=True)
