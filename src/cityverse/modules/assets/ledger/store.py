@@ -8,9 +8,9 @@ prover again on the fetched nodes.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-import weakref
 from functools import lru_cache
 from typing import Any
 
