@@ -1,4 +1,5 @@
 """The `cityverse` command: serve, migrate, demo, create-admin, openapi, ledger, evm, twin."""
+"""The `cityverse` command: serve, migrate, demo, create-admin, openapi, ledger, evm, assets."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from cityverse.cities.kunshan.demo_people import DEMO_PASSWORD, DEMO_PEOPLE
 from cityverse.core.config import Settings, get_settings
+from cityverse.modules.assets.cli import app as assets_app
 from cityverse.modules.assets.evm.cli import app as evm_app
 from cityverse.modules.assets.ledger.cli import app as ledger_app
 from cityverse.modules.twin.cli import app as twin_app
@@ -24,6 +26,7 @@ app = typer.Typer(help="Cityverse — one platform for a city's metaverse action
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(evm_app, name="evm")
 app.add_typer(twin_app, name="twin")
+app.add_typer(assets_app, name="assets")
 console = Console(stderr=True)
 
 

@@ -20,10 +20,16 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+def server_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The server's data folder (its SQLite database is `cityverse.db` in it)."""
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="session")
+def server(server_data: Path) -> Iterator[ServerProcess]:
     if not (ROOT / "src/cityverse/static/index.html").is_file():
         pytest.fail("the web UI is not built: run `make web`")
-    data = tmp_path_factory.mktemp("e2e")
+    data = server_data
     env = {"CITYVERSE_DATA_DIR": str(data), "CITYVERSE_ENV": "dev",
            "CITYVERSE_LOG_LEVEL": "WARNING"}
     for command in ("migrate", "demo"):

@@ -70,6 +70,14 @@ class Settings(BaseSettings):
     ledger_checkpoint_interval_ms: int = Field(
         1000, ge=10, description="…or this long after the last one, when entries are waiting."
     )
+    ledger_verify_transactions: bool = Field(
+        True, description="Verify every log entry is a canonical signed transaction whose "
+        "Ed25519 signature checks, in batches, before it is appended."
+    )
+    ledger_verify_workers: int = Field(
+        0, ge=0, le=64, description="Processes that verify those signatures; 0 verifies each "
+        "batch in one thread of the app process (no process pool to start)."
+    )
     redis_url: str = Field(
         "", description="Redis URL (`redis://host:port/0`); set it to share world-server rooms "
         "between several server processes through pub/sub. Empty: one process."
@@ -98,6 +106,10 @@ class Settings(BaseSettings):
         "",
         description="Key-encryption key of the asset platform (custodial user keys, work "
         "originals); empty derives one from the secret key, refused outside dev mode.",
+    )
+    assets_kek_new: str = Field(
+        "", description="The KEK that `cityverse assets rotate-kek` re-wraps every key under "
+        "(asked for when empty); afterwards it becomes CITYVERSE_ASSETS_KEK."
     )
     assets_max_upload_bytes: int = Field(
         50 * 1_048_576, ge=1024, le=2**31, description="Largest work file a creator may upload."

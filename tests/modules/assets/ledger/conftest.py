@@ -1,5 +1,6 @@
 """Ledger fixtures: the app's appender, with a checkpoint every 16 entries and no timer
-(tests that want the timer start their own appender)."""
+(tests that want the timer start their own appender). The log itself stores opaque entries:
+these tests append plain bytes, so the asset platform's signature check is off here."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ def ledger_settings(database_url: str, data_dir: Path, **overrides: object) -> S
     values: dict[str, object] = {
         "env": "test", "database_url": database_url, "data_dir": data_dir, "log_json": True,
         "log_level": "WARNING", "ledger_checkpoint_every": 16,
-        "ledger_checkpoint_interval_ms": 600_000, **overrides,
+        "ledger_checkpoint_interval_ms": 600_000, "ledger_verify_transactions": False,
+        **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Callable
 
 import pytest
 from fastapi import FastAPI
 
+from cityverse.app import create_app
 from cityverse.core.config import Settings
+from cityverse.core.errors import AppError
 from cityverse.modules.assets.identity import SigningKey, build_payload, sign_transaction
+from cityverse.modules.assets.ledger import service as ledger
 from cityverse.modules.assets.ledger.appender import Appender
 from cityverse.modules.assets.ledger.verifier import (
     BatchVerifier,
@@ -85,3 +89,35 @@ async def test_an_appender_with_a_verifier_writes_only_verified_entries(
     stored = await stored_entries(app)
     assert sorted(indices) == list(range(11))
     assert sorted(stored.values()) == sorted(entries[:6] + entries[7:])
+
+
+async def test_batches_on_one_thread_check_every_entry_off_the_event_loop() -> None:
+    verifier = BatchVerifier(check_signed_transaction, workers=0, in_thread=True)
+    verifier.start()
+    try:
+        entries = signed(20)
+        results = await asyncio.gather(
+            *(verifier.verify(e) for e in entries[:10]), verifier.verify(forge(entries[10])),
+            *(verifier.verify(e) for e in entries[11:]), return_exceptions=True)
+    finally:
+        verifier.close()
+    refused = [r for r in results if isinstance(r, EntryRejectedError)]
+    assert len(refused) == 1 and "does not verify" in refused[0].reason
+    assert results.count(None) == 19
+
+
+async def test_the_apps_appender_verifies_signatures_before_appending(
+    make_settings: Callable[..., Settings],
+) -> None:
+    application = create_app(make_settings(ledger_verify_transactions=True))
+    async with application.router.lifespan_context(application):
+        entries = signed(5)
+        size_before = len(await stored_entries(application))
+        indices = await asyncio.gather(*(ledger.append(e) for e in entries))
+        with pytest.raises(AppError) as refused:
+            await ledger.append(b"not a signed transaction")
+        assert refused.value.status == 422
+        assert refused.value.code == "ledger_entry_rejected"
+        stored = await stored_entries(application)
+    assert len(stored) == size_before + 5
+    assert [stored[i] for i in indices] == entries

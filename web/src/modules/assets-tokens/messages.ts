@@ -55,6 +55,17 @@ const zhCN = {
     burnWarning: '销毁后无法恢复。',
     done: '已完成',
     viewer3d: '拖动旋转，滚轮缩放',
+    noBrowserKey: '本浏览器中没有你的私钥，无法签名',
+  },
+  mirror: {
+    title: '链上镜像',
+    hint: '账本是唯一的权属记录；开启 EVM 镜像后，每个事件也会同步到 ERC-721 合约。',
+    empty: '暂无镜像操作',
+    kind: '操作',
+    status: '状态',
+    block: '区块',
+    detail: '交易哈希 / 原因',
+    state: { pending: '等待发送', sent: '已发送', done: '已上链', failed: '被合约拒绝' },
   },
   mine: {
     title: '我的藏品',
@@ -160,7 +171,19 @@ const en: TokenMessages = {
     burnWarning: 'A burned collectible cannot be restored.',
     done: 'Done',
     viewer3d: 'Drag to turn, scroll to zoom',
+    noBrowserKey: 'Your private key is not in this browser; it cannot sign',
   },
+  mirror: {
+    title: 'On-chain mirror',
+    hint: 'The ledger is the record of ownership; with the EVM mirror on, each event is also sent to the ERC-721 contract.',
+    empty: 'No mirror operations yet',
+    kind: 'Operation',
+    status: 'State',
+    block: 'Block',
+    detail: 'Transaction hash / reason',
+    state: { pending: 'Waiting', sent: 'Sent', done: 'On chain', failed: 'Refused by the contract' },
+  },
+
   mine: {
     title: 'My collectibles',
     intro: 'The digital collectibles you hold. Once the holding period ends you may give one to another real-name user (a gift: no price is involved).',

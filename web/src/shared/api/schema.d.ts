@@ -2557,6 +2557,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/assets/collections/{collection_id}/tokens/{serial}/gift/prepare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prepare Gift
+         * @description For owners with their own key: the gift's payload and the exact bytes to sign in the
+         *     browser; send both to `POST /api/identity/transactions/submit`.
+         */
+        post: operations["prepare_gift_api_assets_collections__collection_id__tokens__serial__gift_prepare_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/collections/{collection_id}/tokens/{serial}/burn/prepare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prepare Burn
+         * @description For owners with their own key: the burn's payload and the exact bytes to sign.
+         */
+        post: operations["prepare_burn_api_assets_collections__collection_id__tokens__serial__burn_prepare_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/assets/collections/{collection_id}/tokens/{serial}/burn": {
         parameters: {
             query?: never;
@@ -4271,6 +4312,38 @@ export interface components {
             done_on?: string | null;
             /** Id */
             id: number;
+        };
+        /**
+         * MirrorOpOut
+         * @description One operation of the token on the EVM mirror.
+         */
+        MirrorOpOut: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "mint" | "transfer" | "freeze" | "unfreeze" | "burn";
+            /**
+             * Status
+             * @description pending → sent → done; failed when the contract refused it (see error).
+             * @enum {string}
+             */
+            status: "pending" | "sent" | "done" | "failed";
+            /** Attempts */
+            attempts: number;
+            /** Tx Hash */
+            tx_hash: string | null;
+            /** Block Number */
+            block_number: number | null;
+            /** Error */
+            error: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Finished At */
+            finished_at: string | null;
         };
         /** MyWorkOut */
         MyWorkOut: {
@@ -6347,6 +6420,11 @@ export interface components {
             freeze_reason: string | null;
             /** Burned At */
             burned_at: string | null;
+            /**
+             * Mirror
+             * @description The token's operations on the EVM mirror, oldest first (one token only; null in lists and when the mirror is off).
+             */
+            mirror?: components["schemas"]["MirrorOpOut"][] | null;
         };
         /** TrendPoint */
         cityverse__modules__industry__dashboard__schemas__TrendPoint: {
@@ -18685,6 +18763,168 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["cityverse__modules__assets__tokens__schemas__TokenOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    prepare_gift_api_assets_collections__collection_id__tokens__serial__gift_prepare_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collection_id: number;
+                serial: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GiftIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreparedOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    prepare_burn_api_assets_collections__collection_id__tokens__serial__burn_prepare_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collection_id: number;
+                serial: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreparedOut"];
                 };
             };
             /** @description Unauthorized */

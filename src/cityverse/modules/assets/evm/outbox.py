@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import select
+from sqlalchemy import event, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from cityverse.core.config import Settings
+from cityverse.core.db import utcnow
 from cityverse.modules.assets.evm.models import EvmOutbox
 
 if TYPE_CHECKING:  # the worker loads web3; code that only enqueues does not need it
@@ -73,7 +75,62 @@ async def enqueue(session: AsyncSession, settings: Settings, op: MirrorOp) -> Ev
                     receiver=op.receiver, status="pending", attempts=0)
     session.add(row)
     await session.flush()
+    _wake_after_commit(session)
     return row
+
+
+async def enqueue_many(session: AsyncSession, settings: Settings, ops: list[MirrorOp]) -> int:
+    """Queue fresh operations (e.g. the mints of a new collection) in one insert; how many.
+
+    Unlike ``enqueue`` it does not look for earlier rows: the keys must be new (a duplicate
+    fails the caller's transaction), which holds for operations keyed by new log entries.
+    """
+    if not settings.evm_enabled or not ops:
+        return 0
+    for op in ops:
+        _check(op)
+    now = utcnow()
+    await session.execute(insert(EvmOutbox), [
+        {"key": op.key, "kind": op.kind, "token_id": op.token_id, "holder": op.holder,
+         "receiver": op.receiver, "status": "pending", "attempts": 0, "next_attempt_at": now,
+         "created_at": now}
+        for op in ops
+    ])
+    _wake_after_commit(session)
+    return len(ops)
+
+
+async def operations_of(
+    session: AsyncSession, settings: Settings, token_id: str
+) -> list[EvmOutbox] | None:
+    """The mirror operations of one token, oldest first; None when the mirror is off."""
+    if not settings.evm_enabled:
+        return None
+    rows = await session.scalars(
+        select(EvmOutbox).where(EvmOutbox.token_id == token_id).order_by(EvmOutbox.id)
+    )
+    return list(rows)
+
+
+def _wake_after_commit(session: AsyncSession) -> None:
+    """The worker looks at the outbox as soon as the caller's transaction commits (a rollback
+    leaves nothing to send, and the worker's next poll finds nothing either)."""
+    if session.info.get(_WAKE_LISTENING):
+        return
+    session.info[_WAKE_LISTENING] = True
+
+    def on_rollback(ended: Session) -> None:
+        ended.info.pop(_WAKE_LISTENING, None)
+
+    def on_commit(ended: Session) -> None:
+        ended.info.pop(_WAKE_LISTENING, None)
+        wake()
+
+    event.listen(session.sync_session, "after_commit", on_commit, once=True)
+    event.listen(session.sync_session, "after_rollback", on_rollback, once=True)
+
+
+_WAKE_LISTENING = "evm_outbox_wake"
 
 
 def _check(op: MirrorOp) -> None:

@@ -57,8 +57,11 @@ async def prepare_transaction(db: Db, me: Writer, body: PrepareIn) -> PreparedOu
 
 
 @router.post("/transactions/submit", response_model=SubmittedOut, status_code=201)
-async def submit_transaction(db: Db, me: Writer, body: SubmitIn) -> SubmittedOut:
+async def submit_transaction(
+    db: Db, settings: AppSettings, me: Writer, body: SubmitIn
+) -> SubmittedOut:
     """Submit a payload with my browser's signature: verified, appended to the log, applied."""
-    transaction, index, result = await service.submit(db, me, body.payload, body.signature)
+    transaction, index, result = await service.submit(db, settings, me, body.payload,
+                                                      body.signature)
     return SubmittedOut(type=transaction.type, log_index=index,
                         transaction_sha256=transaction.digest.hex(), result=result)

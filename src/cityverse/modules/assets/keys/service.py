@@ -54,11 +54,19 @@ FRESHNESS = timedelta(minutes=10)
 def platform_kek(settings: Settings, purpose: str) -> bytes:
     """A 32-byte key-encryption key for one purpose, from CITYVERSE_ASSETS_KEK (in dev mode,
     from the secret key when that is empty; settings refuse an empty KEK in production)."""
-    return derive_key(settings.assets_kek or settings.secret_key, f"assets-kek:{purpose}")
+    return kek_from(settings.assets_kek or settings.secret_key, purpose)
+
+
+def kek_from(secret: str, purpose: str) -> bytes:
+    """The KEK of ``purpose`` derived from a KEK secret (the setting's value)."""
+    return derive_key(secret, f"assets-kek:{purpose}")
+
+
+CUSTODIAL_KEYS_PURPOSE = "custodial-keys"
 
 
 def custodial_kek(settings: Settings) -> bytes:
-    return platform_kek(settings, "custodial-keys")
+    return platform_kek(settings, CUSTODIAL_KEYS_PURPOSE)
 
 
 def require_realname(principal: Principal) -> None:
@@ -81,7 +89,7 @@ async def key_for_did(session: AsyncSession, did: str) -> UserKey | None:
     return found
 
 
-def _custodial_record(row: UserKey) -> CustodialKey:
+def custodial_record(row: UserKey) -> CustodialKey:
     assert row.wrapped_data_key is not None and row.sealed_seed is not None
     return CustodialKey(str(row.user_id), row.did, row.wrapped_data_key, row.sealed_seed)
 
@@ -126,7 +134,7 @@ async def signer_for(
         return PreparedSigner(record.unlock(kek), user_id, _row_of(user_id, record))
     if row.kind != CUSTODIAL:
         return None
-    return PreparedSigner(_custodial_record(row).unlock(kek), user_id, None)
+    return PreparedSigner(custodial_record(row).unlock(kek), user_id, None)
 
 
 async def create_custodial(
@@ -190,8 +198,10 @@ class TransactionHandler:
     ``apply`` writes the platform's rows for it and returns what the client is told.
     """
 
-    check: Callable[[AsyncSession, Principal, Transaction], Awaitable[None]]
-    apply: Callable[[AsyncSession, Principal, Transaction, int], Awaitable[dict[str, Any]]]
+    check: Callable[[AsyncSession, Settings, Principal, Transaction], Awaitable[None]]
+    apply: Callable[
+        [AsyncSession, Settings, Principal, Transaction, int], Awaitable[dict[str, Any]]
+    ]
 
 
 HANDLERS: dict[str, TransactionHandler] = {}
@@ -232,7 +242,8 @@ async def prepare(
 
 
 async def submit(
-    session: AsyncSession, principal: Principal, payload: dict[str, Any], signature_b64: str
+    session: AsyncSession, settings: Settings, principal: Principal, payload: dict[str, Any],
+    signature_b64: str,
 ) -> tuple[Transaction, int, dict[str, Any]]:
     """Verify a browser-signed transaction, append it to the log and apply it."""
     did = await _external_did(session, principal)
@@ -247,9 +258,9 @@ async def submit(
     if abs(datetime.now(UTC) - transaction.issued_at) > FRESHNESS:
         raise AppError(422, "transaction_expired")
     handler = _handler(transaction.type)
-    await handler.check(session, principal, transaction)
+    await handler.check(session, settings, principal, transaction)
     log_index = await ledger.append(entry)  # before this request writes anything
-    result = await handler.apply(session, principal, transaction, log_index)
+    result = await handler.apply(session, settings, principal, transaction, log_index)
     await audit.record(session, actor_id=principal.user_id, actor_name=principal.username,
                        action="assets.transaction.submit", target_type="ledger_entry",
                        target_id=log_index, after={"type": transaction.type, "signer": did})

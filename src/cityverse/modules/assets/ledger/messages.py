@@ -21,6 +21,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "一致性证明要求 0 < first ≤ second（收到 first={first}，second={second}）",
         "en": "A consistency proof needs 0 < first ≤ second (got first={first}, second={second})",
     },
+    "error.ledger_entry_rejected": {
+        "zh-CN": "账本拒绝了这笔交易：签名或格式无效",
+        "en": "The ledger refused the transaction: its signature or form is not valid",
+    },
     "error.ledger_checkpoint_not_found": {
         "zh-CN": "没有树大小为 {tree_size} 的检查点",
         "en": "There is no checkpoint of tree size {tree_size}",

@@ -22,6 +22,7 @@ from cityverse.modules.assets.ledger.keys import log_signer
 from cityverse.modules.assets.ledger.models import LedgerCheckpoint, LedgerEntry
 from cityverse.modules.assets.ledger.prover import consistency_proof as prove_consistency
 from cityverse.modules.assets.ledger.prover import inclusion_proof as prove_inclusion
+from cityverse.modules.assets.ledger.verifier import EntryRejectedError
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +39,13 @@ async def append(data: bytes) -> int:
     The entry is committed by the appender's own transaction, whatever becomes of the caller's.
     On SQLite call it before the caller's transaction writes (or after its commit): the
     appender needs the database's write lock, and a transaction that has written holds it.
+    An entry the app's verifier refuses (not a validly signed transaction) is never written:
+    422 ``ledger_entry_rejected``.
     """
-    return await running_appender().append(data)
+    try:
+        return await running_appender().append(data)
+    except EntryRejectedError as refused:
+        raise AppError(422, "ledger_entry_rejected", reason=refused.reason) from None
 
 
 async def get_entry(session: AsyncSession, leaf_index: int) -> LedgerEntry:

@@ -10,12 +10,15 @@ from fastapi import FastAPI
 from cityverse.core.modules import ModuleSpec
 from cityverse.modules.assets.ledger import api
 from cityverse.modules.assets.ledger.appender import Appender, install
+from cityverse.modules.assets.ledger.verifier import transaction_verifier
 
 
 @asynccontextmanager
 async def run_appender(app: FastAPI) -> AsyncIterator[None]:
     """One appender per process, from start-up until shutdown has drained the requests."""
-    appender = Appender(app.state.settings)
+    settings = app.state.settings
+    # Every entry's signature is checked, a batch at a time, before it can reach the log.
+    appender = Appender(settings, transaction_verifier(settings))
     await appender.start()
     app.state.ledger_appender = appender
     install(appender)

@@ -7,6 +7,8 @@ the checks of one batch run on all cores while the appender writes the previous 
 
 The check is any picklable top-level function of the entry's bytes (e.g. the identity
 library's ``open_transaction``): it returns what the caller wants back and raises to refuse.
+With no worker processes the batches run either in the calling thread, entry by entry, or
+(``in_thread``) gathered the same way on one thread beside the event loop.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ import asyncio
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from typing import Generic, TypeVar
 
+from cityverse.core.config import Settings
 from cityverse.modules.assets.identity.transaction import open_transaction
 
 T = TypeVar("T")
@@ -53,14 +56,16 @@ def check_chunk(check: Callable[[bytes], T], entries: Sequence[bytes]) -> list[_
 
 
 class BatchVerifier(Generic[T]):
-    """Checks entries with ``check`` on ``workers`` processes (0: in the calling thread)."""
+    """Checks entries with ``check`` on ``workers`` processes (0: in the calling thread, or
+    batched on one thread with ``in_thread``)."""
 
     def __init__(
         self, check: Callable[[bytes], T], workers: int | None = None,
-        chunk_size: int = DEFAULT_CHUNK,
+        chunk_size: int = DEFAULT_CHUNK, *, in_thread: bool = False,
     ) -> None:
         self._check = check
         self._workers = (os.cpu_count() or 1) if workers is None else workers
+        self._in_thread = in_thread and not self._workers
         self._chunk_size = chunk_size
         self._pool: Executor | None = None
         self._pending: list[tuple[bytes, asyncio.Future[T]]] = []
@@ -69,6 +74,9 @@ class BatchVerifier(Generic[T]):
 
     def start(self) -> None:
         """Start the worker processes (spawned: the parent's threads and event loop stay out)."""
+        if self._in_thread and self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="ledger-verify")
+            return
         if self._workers and self._pool is None:
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(self._workers, mp_context=context)
@@ -91,7 +99,7 @@ class BatchVerifier(Generic[T]):
     async def verify(self, entry: bytes) -> T:
         """The check's value for ``entry``; raises ``EntryRejectedError`` if it was refused."""
         loop = asyncio.get_running_loop()
-        if not self._workers:
+        if not self._workers and not self._in_thread:
             return self._settle_one(check_chunk(self._check, [entry])[0])
         if self._pool is None:
             raise RuntimeError("the verifier is not started")
@@ -106,8 +114,12 @@ class BatchVerifier(Generic[T]):
         """Everything submitted in this turn of the loop, in chunks, to the pool."""
         self._dispatch_scheduled = False
         pending, self._pending = self._pending, []
-        # Enough chunks to keep every worker busy, none larger than the chunk size.
-        size = max(1, min(self._chunk_size, -(-len(pending) // self._workers)))
+        # Enough chunks to keep every worker busy, none larger than the chunk size; one thread
+        # takes the whole batch in one call.
+        if self._in_thread:
+            size = max(1, len(pending))
+        else:
+            size = max(1, min(self._chunk_size, -(-len(pending) // self._workers)))
         for start in range(0, len(pending), size):
             chunk = pending[start : start + size]
             running = loop.run_in_executor(
@@ -137,6 +149,14 @@ class BatchVerifier(Generic[T]):
         if outcome.error is not None:
             raise EntryRejectedError(outcome.error)
         return outcome.value  # type: ignore[return-value]
+
+
+def transaction_verifier(settings: Settings) -> BatchVerifier[None] | None:
+    """The app's verifier of appended entries, as the settings ask (None: entries unchecked)."""
+    if not settings.ledger_verify_transactions:
+        return None
+    workers = settings.ledger_verify_workers
+    return BatchVerifier(check_signed_transaction, workers, in_thread=workers == 0)
 
 
 def check_signed_transaction(entry: bytes) -> None:

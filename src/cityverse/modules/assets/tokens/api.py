@@ -21,6 +21,8 @@ from cityverse.core.auth.policy import (
 from cityverse.core.http import AppSettings, Db, make_router
 from cityverse.core.pagination import PageOut, PageParams, page_params
 from cityverse.core.ratelimit import RateLimiter
+from cityverse.modules.assets.identity.b64url import b64url_encode
+from cityverse.modules.assets.keys.schemas import PreparedOut
 from cityverse.modules.assets.tokens import messages as _messages  # noqa: F401 - registers them
 from cityverse.modules.assets.tokens import service, views
 from cityverse.modules.assets.tokens.documents import check_documents
@@ -166,6 +168,28 @@ async def gift_token(db: Db, settings: AppSettings, me: Writer, collection_id: i
     token_write_limiter.hit(str(me.user_id))
     row = await service.transfer(db, settings, me, collection_id, serial, gift.to_username)
     return await views.one_token(db, row, settings)
+
+
+@router.post("/collections/{collection_id}/tokens/{serial}/gift/prepare",
+             response_model=PreparedOut)
+async def prepare_gift(db: Db, settings: AppSettings, me: Writer, collection_id: int,
+                       serial: int, gift: GiftIn) -> PreparedOut:
+    """For owners with their own key: the gift's payload and the exact bytes to sign in the
+    browser; send both to `POST /api/identity/transactions/submit`."""
+    token_write_limiter.hit(str(me.user_id))
+    payload, message = await service.prepare_gift(db, settings, me, collection_id, serial,
+                                                   gift.to_username)
+    return PreparedOut(payload=payload, message=b64url_encode(message))
+
+
+@router.post("/collections/{collection_id}/tokens/{serial}/burn/prepare",
+             response_model=PreparedOut)
+async def prepare_burn(db: Db, me: Writer, collection_id: int, serial: int,
+                       body: ReasonIn) -> PreparedOut:
+    """For owners with their own key: the burn's payload and the exact bytes to sign."""
+    token_write_limiter.hit(str(me.user_id))
+    payload, message = await service.prepare_burn(db, me, collection_id, serial, body.reason)
+    return PreparedOut(payload=payload, message=b64url_encode(message))
 
 
 @router.post("/collections/{collection_id}/tokens/{serial}/burn", response_model=TokenOut)

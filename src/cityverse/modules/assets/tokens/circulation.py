@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +20,7 @@ from cityverse.core.config import Settings
 from cityverse.core.db import utcnow
 from cityverse.core.errors import AppError
 from cityverse.core.pagination import Page, PageParams
+from cityverse.modules.assets.evm import service as evm
 from cityverse.modules.assets.identity import (
     Body,
     TokenBurn,
@@ -29,6 +31,8 @@ from cityverse.modules.assets.identity import (
 from cityverse.modules.assets.tokens import keys, ledgering
 from cityverse.modules.assets.tokens.models import AssetCollection, AssetToken, AssetTokenEvent
 from cityverse.modules.assets.tokens.people import find_recipient, require_realname
+
+EventKind = Literal["transfer", "freeze", "unfreeze", "burn"]
 
 
 def token_id(collection_id: int, serial: int) -> str:
@@ -107,6 +111,48 @@ def _require_owner(token: AssetToken, actor: Principal) -> None:
         raise AppError(403, "asset_not_owner")
 
 
+def check_gift(token: AssetToken, actor: Principal, settings: Settings) -> None:
+    """The rules of a gift on the sender's side (reads only)."""
+    _require_owner(token, actor)
+    _require_movable(token)
+    ready = transferable_at(token, settings)
+    if utcnow() < ready:
+        raise AppError(409, "asset_holding_period", date=ready.date().isoformat(),
+                       transferable_at=ready.isoformat())
+
+
+def check_burn(token: AssetToken, actor: Principal) -> None:
+    _require_owner(token, actor)
+    _require_movable(token)
+
+
+async def gift_recipient(session: AsyncSession, actor: Principal, to_username: str) -> int:
+    recipient = await find_recipient(session, to_username)
+    if recipient.id == actor.user_id:
+        raise AppError(409, "asset_gift_to_self")
+    return recipient.id
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One token event as the rows see it: the new column values and who it names."""
+
+    kind: EventKind
+    body: Body
+    values: dict[str, object]
+    owner_id: int | None = None
+    reason: str | None = None
+
+    @classmethod
+    def gift(cls, body: TokenTransfer, recipient_id: int) -> Change:
+        return cls("transfer", body, {"owner_id": recipient_id, "acquired_at": utcnow()},
+                   owner_id=recipient_id)
+
+    @classmethod
+    def burn(cls, body: TokenBurn) -> Change:
+        return cls("burn", body, {"burned_at": utcnow()}, reason=body.reason)
+
+
 async def transfer(
     session: AsyncSession, settings: Settings, actor: Principal, collection_id: int,
     serial: int, to_username: str,
@@ -115,21 +161,12 @@ async def transfer(
     require_realname(actor)
     async with ledgering.lock_for(f"token:{collection_id}.{serial}"):
         row = await get_token(session, collection_id, serial)
-        token = row.token
-        _require_owner(token, actor)
-        _require_movable(token)
-        ready = transferable_at(token, settings)
-        if utcnow() < ready:
-            raise AppError(409, "asset_holding_period", date=ready.date().isoformat(),
-                           transferable_at=ready.isoformat())
-        recipient = await find_recipient(session, to_username)
-        if recipient.id == actor.user_id:
-            raise AppError(409, "asset_gift_to_self")
+        check_gift(row.token, actor, settings)
+        recipient_id = await gift_recipient(session, actor, to_username)
         signer = await keys.signer_for(session, settings, actor.user_id)
-        to = await keys.party(session, settings, recipient.id)
+        to = await keys.party(session, settings, recipient_id)
         body = TokenTransfer(token_id=token_id(collection_id, serial), to=to.did)
-        await _record(session, actor, row, "transfer", signer, body, owner_id=recipient.id,
-                      values={"owner_id": recipient.id, "acquired_at": utcnow()},
+        await _record(session, settings, actor, row, signer, Change.gift(body, recipient_id),
                       new_keys=[to.prepared])
     return await get_token(session, collection_id, serial)
 
@@ -145,8 +182,8 @@ async def freeze(
             raise AppError(409, "asset_token_frozen")
         signer = await keys.signer_for(session, settings, actor.user_id)
         body = TokenFreeze(token_id=token_id(collection_id, serial), reason=reason)
-        await _record(session, actor, row, "freeze", signer, body, reason=reason,
-                      values={"frozen": True, "freeze_reason": reason})
+        await _record(session, settings, actor, row, signer, Change(
+            "freeze", body, {"frozen": True, "freeze_reason": reason}, reason=reason))
     return await get_token(session, collection_id, serial)
 
 
@@ -161,8 +198,8 @@ async def unfreeze(
             raise AppError(409, "asset_token_not_frozen")
         signer = await keys.signer_for(session, settings, actor.user_id)
         body = TokenUnfreeze(token_id=token_id(collection_id, serial), reason=reason)
-        await _record(session, actor, row, "unfreeze", signer, body, reason=reason,
-                      values={"frozen": False, "freeze_reason": None})
+        await _record(session, settings, actor, row, signer, Change(
+            "unfreeze", body, {"frozen": False, "freeze_reason": None}, reason=reason))
     return await get_token(session, collection_id, serial)
 
 
@@ -173,47 +210,67 @@ async def burn(
     require_realname(actor)
     async with ledgering.lock_for(f"token:{collection_id}.{serial}"):
         row = await get_token(session, collection_id, serial)
-        _require_owner(row.token, actor)
-        _require_movable(row.token)
+        check_burn(row.token, actor)
         signer = await keys.signer_for(session, settings, actor.user_id)
         body = TokenBurn(token_id=token_id(collection_id, serial), reason=reason)
-        await _record(session, actor, row, "burn", signer, body, reason=reason,
-                      values={"burned_at": utcnow()})
+        await _record(session, settings, actor, row, signer, Change.burn(body))
     return await get_token(session, collection_id, serial)
 
 
 async def _record(
-    session: AsyncSession, actor: Principal, row: TokenRow, kind: str,
-    signer: keys.PreparedSigner, body: Body, *, values: dict[str, object],
-    owner_id: int | None = None, reason: str | None = None,
+    session: AsyncSession, settings: Settings, actor: Principal, row: TokenRow,
+    signer: keys.PreparedSigner, change: Change,
     new_keys: list[keys.PreparedSigner | None] | None = None,
 ) -> None:
-    """Append the signed event, then update the token (version-checked), its event, audit."""
-    token = row.token
-    # Read before the update: it refreshes the token object in this session.
-    previous_owner, version = token.owner_id, token.version
-    before = {"owner_id": previous_owner, "frozen": token.frozen, "version": version}
+    """Sign and append the event with a custodial key, then write it (``write_event``)."""
+    version = row.token.version
     (appended,) = await ledgering.append_all(
-        [ledgering.signed_entry(f"token.{kind}", signer.key, body)]
+        [ledgering.signed_entry(f"token.{change.kind}", signer.key, change.body)]
     )
     await keys.keep_new_keys(session, [signer, *(new_keys or [])], actor.username)
+    await write_event(session, settings, actor, row, change, appended, signer.key.did,
+                      version=version)
+
+
+async def write_event(
+    session: AsyncSession, settings: Settings, actor: Principal, row: TokenRow,
+    change: Change, appended: ledgering.Appended, signer_did: str, *, version: int,
+) -> None:
+    """After the append: update the token (version-checked), add its event, audit it and queue
+    its EVM mirror operation, all in the caller's transaction."""
+    token = row.token
+    previous_owner = token.owner_id
+    before = {"owner_id": previous_owner, "frozen": token.frozen, "version": version}
     changed = await session.execute(
         update(AssetToken)
         .where(AssetToken.id == token.id, AssetToken.version == version)
-        .values(**values, version=version + 1)
+        .values(**change.values, version=version + 1)
     )
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         raise AppError(409, "asset_token_changed")
     session.add(AssetTokenEvent(
-        token_id=token.id, kind=kind, actor_id=actor.user_id,
-        from_user_id=previous_owner if kind == "transfer" else None, to_user_id=owner_id,
-        reason=reason, leaf_index=appended.leaf_index, tx_sha256=appended.tx_sha256,
-        at=utcnow(),
+        token_id=token.id, kind=change.kind, actor_id=actor.user_id,
+        from_user_id=previous_owner if change.kind == "transfer" else None,
+        to_user_id=change.owner_id, reason=change.reason, leaf_index=appended.leaf_index,
+        tx_sha256=appended.tx_sha256, at=utcnow(),
     ))
     await audit.record(
         session, actor_id=actor.user_id, actor_name=actor.username,
-        action=f"asset.token.{kind}", target_type="asset_token",
+        action=f"asset.token.{change.kind}", target_type="asset_token",
         target_id=token_id(token.collection_id, token.serial), before=before,
-        after={**{k: str(v) if isinstance(v, datetime) else v for k, v in values.items()},
-               "leaf_index": appended.leaf_index},
+        after={**{k: str(v) if isinstance(v, datetime) else v for k, v in change.values.items()},
+               "leaf_index": appended.leaf_index, "signer": signer_did},
     )
+    await evm.enqueue(session, settings, _mirror_op(change, appended.tx_sha256, signer_did))
+
+
+def _mirror_op(change: Change, key: str, signer_did: str) -> evm.MirrorOp:
+    body = change.body
+    assert isinstance(body, TokenTransfer | TokenFreeze | TokenUnfreeze | TokenBurn)
+    if isinstance(body, TokenTransfer):
+        return evm.MirrorOp.transfer(key, body.token_id, signer_did, body.to)
+    if isinstance(body, TokenFreeze):
+        return evm.MirrorOp.freeze(key, body.token_id)
+    if isinstance(body, TokenUnfreeze):
+        return evm.MirrorOp.unfreeze(key, body.token_id)
+    return evm.MirrorOp.burn(key, body.token_id)

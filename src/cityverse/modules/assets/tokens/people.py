@@ -35,8 +35,17 @@ async def people_by_id(session: AsyncSession, ids: Iterable[int | None]) -> dict
 async def find_recipient(session: AsyncSession, username: str) -> User:
     """A gift's recipient: an active, real-name-verified user."""
     user: User | None = await session.scalar(select(User).where(User.username == username))
+    return _usable_recipient(user, username)
+
+
+async def recipient_by_id(session: AsyncSession, user_id: int, named_as: str) -> User:
+    """The same rule for a recipient a signed transaction names by DID (``named_as``)."""
+    return _usable_recipient(await session.get(User, user_id), named_as)
+
+
+def _usable_recipient(user: User | None, named_as: str) -> User:
     if user is None or not user.is_active:
-        raise AppError(404, "asset_recipient_not_found", username=username)
+        raise AppError(404, "asset_recipient_not_found", username=named_as)
     if user.realname_status != REALNAME_APPROVED:
-        raise AppError(409, "asset_recipient_not_realname", username=username)
+        raise AppError(409, "asset_recipient_not_realname", username=named_as)
     return user

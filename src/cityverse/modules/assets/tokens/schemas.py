@@ -69,6 +69,25 @@ class TokenOut(BaseModel):
     frozen: bool
     freeze_reason: str | None
     burned_at: datetime | None
+    mirror: list[MirrorOpOut] | None = Field(
+        None, description="The token's operations on the EVM mirror, oldest first (one token "
+        "only; null in lists and when the mirror is off)."
+    )
+
+
+class MirrorOpOut(BaseModel):
+    """One operation of the token on the EVM mirror."""
+
+    kind: Literal["mint", "transfer", "freeze", "unfreeze", "burn"]
+    status: Literal["pending", "sent", "done", "failed"] = Field(
+        description="pending → sent → done; failed when the contract refused it (see error)."
+    )
+    attempts: int
+    tx_hash: str | None
+    block_number: int | None
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None
 
 
 class GiftIn(Strict):

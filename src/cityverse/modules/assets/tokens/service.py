@@ -18,8 +18,10 @@ from cityverse.core.config import Settings
 from cityverse.core.db import utcnow
 from cityverse.core.errors import AppError, FieldError
 from cityverse.core.pagination import Page, PageParams
+from cityverse.modules.assets.evm import service as evm
 from cityverse.modules.assets.identity import TokenMint
 from cityverse.modules.assets.tokens import keys, ledgering
+from cityverse.modules.assets.tokens.browser import prepare_burn, prepare_gift
 from cityverse.modules.assets.tokens.circulation import (
     burn,
     freeze,
@@ -60,6 +62,8 @@ __all__ = [
     "holds_work",
     "list_collections",
     "list_tokens",
+    "prepare_burn",
+    "prepare_gift",
     "propose",
     "provenance",
     "review",
@@ -251,6 +255,10 @@ async def _mint(session: AsyncSession, settings: Settings, collection: AssetColl
         {"token_id": ids[serial], "kind": "mint", "actor_id": collection.creator_id,
          "from_user_id": None, "to_user_id": collection.creator_id, "reason": None,
          "leaf_index": entry.leaf_index, "tx_sha256": entry.tx_sha256, "at": now}
+        for serial, entry in zip(serials, appended, strict=True)
+    ])
+    await evm.enqueue_many(session, settings, [
+        evm.MirrorOp.mint(entry.tx_sha256, token_id(collection.id, serial), creator_key.did)
         for serial, entry in zip(serials, appended, strict=True)
     ])
     return len(entries)

@@ -7,12 +7,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cityverse.core.auth.policy import Principal
 from cityverse.core.config import Settings
 from cityverse.core.pagination import Page, PageOut
+from cityverse.modules.assets.evm import service as evm
 from cityverse.modules.assets.tokens.circulation import TokenRow, token_id, transferable_at
 from cityverse.modules.assets.tokens.models import AssetCollection
 from cityverse.modules.assets.tokens.people import people_by_id
 from cityverse.modules.assets.tokens.schemas import (
     CollectionOut,
     DocumentOut,
+    MirrorOpOut,
     PersonOut,
     TokenOut,
 )
@@ -64,7 +66,16 @@ def token_out(row: TokenRow, people: dict[int, PersonOut], settings: Settings) -
 
 
 async def one_token(session: AsyncSession, row: TokenRow, settings: Settings) -> TokenOut:
-    return token_out(row, await people_by_id(session, [row.token.owner_id]), settings)
+    out = token_out(row, await people_by_id(session, [row.token.owner_id]), settings)
+    ops = await evm.operations_of(session, settings, out.token_id)
+    if ops is not None:
+        out.mirror = [
+            MirrorOpOut(kind=op.kind, status=op.status, attempts=op.attempts,
+                        tx_hash=op.tx_hash, block_number=op.block_number, error=op.last_error,
+                        created_at=op.created_at, finished_at=op.finished_at)
+            for op in ops
+        ]
+    return out
 
 
 async def token_page(

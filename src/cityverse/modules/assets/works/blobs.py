@@ -70,6 +70,20 @@ class BlobFolder:
         self.write(name, sealed)
         return SealedBlob(name, wrapped)
 
+    @staticmethod
+    def rewrap(
+        name: str, sha256_hex: str, wrapped_key: bytes, old_kek: bytes, new_kek: bytes
+    ) -> bytes:
+        """The blob's data key wrapped under ``new_kek`` instead; the blob file is untouched."""
+        associated = _associated(name, sha256_hex, "data-key")
+        try:
+            data_key = AESGCM(old_kek).decrypt(wrapped_key[:NONCE_SIZE],
+                                               wrapped_key[NONCE_SIZE:], associated)
+        except (InvalidTag, ValueError):
+            raise BlobError(f"the key of blob {name} does not open with the old KEK") from None
+        nonce = os.urandom(NONCE_SIZE)
+        return nonce + AESGCM(new_kek).encrypt(nonce, data_key, associated)
+
     def open(self, name: str, sha256_hex: str, wrapped_key: bytes, kek: bytes) -> bytes:
         sealed = self.read(name)
         try:

@@ -61,8 +61,11 @@ def blob_folder(settings: Settings) -> BlobFolder:
     return BlobFolder(Path(settings.data_dir) / "blobs" / "works")
 
 
+WORK_ORIGINALS_PURPOSE = "work-originals"
+
+
 def work_kek(settings: Settings) -> bytes:
-    return keys.platform_kek(settings, "work-originals")
+    return keys.platform_kek(settings, WORK_ORIGINALS_PURPOSE)
 
 
 @dataclass(frozen=True)
@@ -196,12 +199,15 @@ async def _pending_work_of(session: AsyncSession, principal: Principal, tx: Tran
     return work
 
 
-async def _check_register(session: AsyncSession, principal: Principal, tx: Transaction) -> None:
+async def _check_register(
+    session: AsyncSession, _settings: Settings, principal: Principal, tx: Transaction
+) -> None:
     await _pending_work_of(session, principal, tx)
 
 
 async def _apply_register(
-    session: AsyncSession, principal: Principal, tx: Transaction, log_index: int
+    session: AsyncSession, _settings: Settings, principal: Principal, tx: Transaction,
+    log_index: int,
 ) -> dict[str, object]:
     work = await _pending_work_of(session, principal, tx)
     _mark_registered(work, log_index, tx.issued_at)
