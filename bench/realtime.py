@@ -319,6 +319,8 @@ def figures(args: argparse.Namespace, gathered: list[dict[str, Any]], cpu_used: 
     return {
         "bench": "realtime",
         "machine": f"{platform.machine()} {os.cpu_count()} cores",
+        # Other jobs on the machine take CPU from the server: read the figures with this.
+        "load_average_1m": round(os.getloadavg()[0], 1),
         "bots_requested": args.bots,
         "bot_processes": args.processes,
         "server_processes": args.workers,

@@ -178,13 +178,14 @@ def _splice(
     ids: list[int], states: Mapping[int, AvatarState], baseline: World, world: World,
     fragments: FragmentCache,
 ) -> Fragment:
+    # Look-ups and the snapshot update run in C (map/zip); the loop only handles changes.
+    news = list(map(states.__getitem__, ids))
+    olds = list(map(baseline.get, ids))
+    world.update(zip(ids, news, strict=True))
     parts: list[bytes] = []
     count = 0
     by_object = fragments.by_object
-    for client_id in ids:
-        state = states[client_id]
-        world[client_id] = state
-        old = baseline.get(client_id)
+    for client_id, state, old in zip(ids, news, olds, strict=True):
         if old is state:  # the common case of an avatar standing still: nothing to send
             continue
         hit = by_object.get(id(old))
