@@ -1,14 +1,20 @@
-"""World-server figures end to end: a real server process, and bots in separate processes that
-join one hall as guests and walk (10 Hz poses) and chat nearby. Prints one JSON object:
-concurrent avatars, p50/p99 pose fan-out latency (send → last receiver), downlink bytes per
-second per client, server CPU.
+"""World-server figures end to end: a real server process (uvicorn, one worker), and bots in
+separate processes, each driving many asyncio WebSocket clients, that join one hall as guests
+and walk (10 Hz poses) and chat nearby. Prints one JSON object: concurrent avatars, p50/p99 pose
+fan-out latency (send → last receiver), downlink bytes per second per client, server CPU,
+disconnected bots and how far behind the bots' own event loops ran.
 
-    .venv/bin/python bench/realtime.py [--bots 300] [--procs 2] [--seconds 20]
+    .venv/bin/python bench/realtime.py [--bots 300] [--processes 2] [--seconds 20]
+    .venv/bin/python bench/realtime.py --redis --workers 2   # two servers sharing the hall
     .venv/bin/python bench/realtime.py --big        # 2,000 bots, 4 processes, 40 s
 
-Latency is measured with probe bots: each probe pose carries a fresh y value (a few cm), and
-observer bots (every tenth bot) note when it first reaches them at full rate. Every process
-uses the same system-wide monotonic clock, so the times compare across processes.
+Latency is measured with probe bots without touching the protocol: each probe pose carries a
+fresh y value (its sequence number in centimetres; the hall floor is y = 0 for everyone else),
+and observer bots (every tenth bot) note when it reaches them at full rate. The figure is send
+→ last observer, so it includes the bots' own receive delays: ``bot_loop_lag_ms_p99`` shows
+how late the bots' event loops ran, and when it is large the latency is the bots', not the
+server's. Every process uses the same system-wide monotonic clock, so times compare across
+processes. Server CPU is read from /proc for each server pid (user + system time).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import multiprocessing
 import os
 import platform
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -118,8 +125,15 @@ class Bot:
             self.client_id = welcome[2]
             self.stats["joined"] += 1
             receiver = asyncio.create_task(self.receive(ws, measure_from, stop_at))
-            await self.walk(ws, start_at, stop_at, measure_from)
-            receiver.cancel()
+            walker = asyncio.create_task(self.walk(ws, start_at, stop_at, measure_from))
+            await asyncio.wait({receiver, walker}, return_when=asyncio.FIRST_COMPLETED)
+            if time.monotonic() < stop_at - 0.5:
+                # The server closed this bot's socket before the end: count it and why.
+                self.stats["disconnected"].append(ws.close_code)
+            for task in (receiver, walker):
+                task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.gather(receiver, walker)
 
     async def walk(self, ws: Any, start_at: float, stop_at: float, measure_from: float) -> None:
         next_chat = start_at + self.rng.uniform(0, CHAT_EVERY_S)
@@ -137,6 +151,10 @@ class Bot:
             next_pose += 1 / POSE_HZ
 
     async def receive(self, ws: Any, measure_from: float, stop_at: float) -> None:
+        with contextlib.suppress(Exception):
+            await self._receive(ws, measure_from, stop_at)
+
+    async def _receive(self, ws: Any, measure_from: float, stop_at: float) -> None:
         stats = self.stats
         async for data in ws:
             now = time.monotonic()
@@ -167,15 +185,26 @@ def note_probes(flat: list[int], now: float, receipts: dict[tuple[int, int], flo
                     receipts[key] = max(receipts[key], now)
 
 
-async def bots_main(first: int, count: int, port: int, start_at: float, measure_from: float,
-                    stop_at: float) -> dict[str, Any]:
-    stats: dict[str, Any] = {"joined": 0, "bytes": 0, "sends": {}, "receipts": {}}
-    url = f"ws://127.0.0.1:{port}/ws/world/{HALL}"
+async def loop_lag(measure_from: float, stop_at: float, lags: list[float]) -> None:
+    """How late this process's event loop wakes up: the bots' own share of the latency."""
+    period = 0.05
+    while (now := time.monotonic()) < stop_at:
+        await asyncio.sleep(period)
+        if now >= measure_from:
+            lags.append((time.monotonic() - now - period) * 1000)
+
+
+async def bots_main(first: int, count: int, ports: list[int], start_at: float,
+                    measure_from: float, stop_at: float) -> dict[str, Any]:
+    stats: dict[str, Any] = {"joined": 0, "bytes": 0, "sends": {}, "receipts": {},
+                             "disconnected": [], "lags": []}
     bots = [Bot(first + i, i < PROBES_PER_PROCESS, i % OBSERVER_EVERY == 0, stats)
             for i in range(count)]
     gate = asyncio.Semaphore(25)
 
     async def start(bot: Bot) -> None:
+        # Bots spread over the server processes (one port each) by index.
+        url = f"ws://127.0.0.1:{ports[bot.index % len(ports)]}/ws/world/{HALL}"
         try:
             async with gate:
                 pass
@@ -183,15 +212,24 @@ async def bots_main(first: int, count: int, port: int, start_at: float, measure_
         except Exception as error:  # a failed bot is counted, not fatal to the bench
             stats.setdefault("errors", []).append(type(error).__name__)
 
+    lag = asyncio.create_task(loop_lag(measure_from, stop_at, stats["lags"]))
     await asyncio.gather(*(start(bot) for bot in bots))
+    await lag
     return stats
 
 
-def bot_process(first: int, count: int, port: int, go: Any, results: Any) -> None:
+def bot_process(first: int, count: int, ports: list[int], go: Any, results: Any) -> None:
     """Waits for the parent's start times (spawning takes seconds on a busy machine)."""
     results.put("ready")
     start_at, measure_from, stop_at = go.get()
-    results.put(asyncio.run(bots_main(first, count, port, start_at, measure_from, stop_at)))
+    # uvloop (installed with uvicorn[standard]) makes each bot cheaper, leaving more CPU to
+    # the server on a small machine.
+    try:
+        import uvloop
+        run_loop = uvloop.run
+    except ImportError:
+        run_loop = asyncio.run
+    results.put(run_loop(bots_main(first, count, ports, start_at, measure_from, stop_at)))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -199,24 +237,51 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+def start_redis(port: int) -> subprocess.Popen[bytes]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise SystemExit("--redis needs redis-server (scripts/system-deps.sh installs it)")
+    redis = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_server(port, redis, 30)
+    return redis
+
+
+def start_servers(
+    data_dir: Path, ports: list[int], redis_url: str
+) -> list[subprocess.Popen[bytes]]:
+    servers = []
+    for port in ports:
+        env = server_env(data_dir, port)
+        if redis_url:
+            env["CITYVERSE_REDIS_URL"] = redis_url
+        servers.append(subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "cityverse.app:create_app", "--factory",
+             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"], env=env))
+    for port, server in zip(ports, servers, strict=True):
+        wait_for_server(port, server)
+    return servers
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     data_dir = Path(tempfile.mkdtemp(prefix="cityverse-bench-realtime-"))
     asyncio.run(prepare(data_dir, args.bots))
-    port = args.port
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "cityverse.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=server_env(data_dir, port),
-    )
+    ports = [args.port + offset for offset in range(args.workers)]
+    helpers: list[subprocess.Popen[bytes]] = []
+    redis_url = ""
+    if args.redis:
+        helpers.append(start_redis(args.port + 100))
+        redis_url = f"redis://127.0.0.1:{args.port + 100}/0"
+    servers = start_servers(data_dir, ports, redis_url)
     try:
-        wait_for_server(port, server)
         context = multiprocessing.get_context("spawn")
         results, go = context.Queue(), context.Queue()
-        share = math.ceil(args.bots / args.procs)
+        share = math.ceil(args.bots / args.processes)
         processes = [
             context.Process(target=bot_process, args=(
-                p * share, min(share, args.bots - p * share), port, go, results))
-            for p in range(args.procs) if p * share < args.bots
+                p * share, min(share, args.bots - p * share), ports, go, results))
+            for p in range(args.processes) if p * share < args.bots
         ]
         for process in processes:
             process.start()
@@ -229,20 +294,23 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         for _ in processes:
             go.put((start_at, measure_from, stop_at))
         time.sleep(max(measure_from - time.monotonic(), 0))
-        cpu_before, wall_before = cpu_seconds(server.pid), time.monotonic()
+        cpu_before = [cpu_seconds(server.pid) for server in servers]
+        wall_before = time.monotonic()
         time.sleep(max(stop_at - time.monotonic(), 0))
-        cpu_used = cpu_seconds(server.pid) - cpu_before
+        cpu_used = [cpu_seconds(s.pid) - before for s, before in zip(servers, cpu_before,
+                                                                      strict=True)]
         wall = time.monotonic() - wall_before
         gathered = [results.get(timeout=120) for _ in processes]
         for process in processes:
             process.join(30)
     finally:
-        server.terminate()
-        server.wait(30)
+        for child in (*servers, *helpers):
+            child.terminate()
+            child.wait(30)
     return figures(args, gathered, cpu_used, wall)
 
 
-def figures(args: argparse.Namespace, gathered: list[dict[str, Any]], cpu_used: float,
+def figures(args: argparse.Namespace, gathered: list[dict[str, Any]], cpu_used: list[float],
             wall: float) -> dict[str, Any]:
     sends: dict[tuple[int, int], float] = {}
     receipts: dict[tuple[int, int], float] = {}
@@ -253,11 +321,17 @@ def figures(args: argparse.Namespace, gathered: list[dict[str, Any]], cpu_used: 
     latencies = [(receipts[key] - sent) * 1000 for key, sent in sends.items() if key in receipts]
     joined = sum(s["joined"] for s in gathered)
     errors = [e for s in gathered for e in s.get("errors", [])]
+    disconnected = [code for s in gathered for code in s["disconnected"]]
+    lags = [lag for s in gathered for lag in s["lags"]]
     return {
         "bench": "realtime",
         "machine": f"{platform.machine()} {os.cpu_count()} cores",
+        # Other jobs on the machine take CPU from the server: read the figures with this.
+        "load_average_1m": round(os.getloadavg()[0], 1),
         "bots_requested": args.bots,
-        "bot_processes": args.procs,
+        "bot_processes": args.processes,
+        "server_processes": args.workers,
+        "redis": args.redis,
         "concurrent_avatars": joined,
         "measured_seconds": round(wall, 1),
         "pose_hz": POSE_HZ,
@@ -267,7 +341,11 @@ def figures(args: argparse.Namespace, gathered: list[dict[str, Any]], cpu_used: 
         "probe_poses_sent": len(sends),
         "downlink_bytes_per_s_per_client": round(
             sum(s["bytes"] for s in gathered) / max(joined, 1) / wall) if wall else None,
-        "server_cpu_percent": round(100 * cpu_used / wall, 1) if wall else None,
+        "server_cpu_percent": round(100 * sum(cpu_used) / wall, 1) if wall else None,
+        "server_cpu_percent_each": [round(100 * used / wall, 1) for used in cpu_used],
+        "disconnected_bots": len(disconnected),
+        "disconnect_close_codes": sorted(set(map(str, disconnected))),
+        "bot_loop_lag_ms_p99": round(percentile(lags, 0.99), 1) if lags else None,
         "bot_errors": len(errors),
         "bot_error_kinds": sorted(set(errors)),
         "mean_latency_ms": round(statistics.fmean(latencies), 1) if latencies else None,
@@ -277,13 +355,22 @@ def figures(args: argparse.Namespace, gathered: list[dict[str, Any]], cpu_used: 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bots", type=int, default=300)
-    parser.add_argument("--procs", type=int, default=2)
+    parser.add_argument("--processes", "--procs", type=int, default=2,
+                        help="bot processes (each drives its share of the bots with asyncio)")
+    parser.add_argument("--redis", action="store_true",
+                        help="start redis-server and share the hall between --workers servers")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="server processes (default 1, or 2 with --redis)")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--big", action="store_true", help="2,000 bots in 4 processes, 40 s")
     args = parser.parse_args()
     if args.big:
-        args.bots, args.procs, args.seconds = 2000, 4, 40.0
+        args.bots, args.processes, args.seconds = 2000, 4, 40.0
+    if args.workers <= 0:
+        args.workers = 2 if args.redis else 1
+    if args.workers > 1 and not args.redis:
+        parser.error("several server processes share a hall only through --redis")
     print(json.dumps(run(args), ensure_ascii=False))
 
 

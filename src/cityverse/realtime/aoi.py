@@ -65,6 +65,10 @@ class AoiGrid:
         if not members:
             del self._cells[cell]
 
+    def placements(self) -> dict[int, tuple[float, float, Cell]]:
+        """Every avatar's ``(x, z, cell)``, read-only (the batch query copies it into arrays)."""
+        return self._positions
+
     def position(self, client_id: int) -> tuple[float, float]:
         x, z, _ = self._positions[client_id]
         return (x, z)

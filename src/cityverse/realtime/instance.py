@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cityverse.realtime.aoi import AoiGrid
+from cityverse.realtime.aoi_batch import nearest_for_all
 from cityverse.realtime.config import SpaceRules, WorldConfig
-from cityverse.realtime.delta import AvatarState, DeltaEncoder
+from cityverse.realtime.delta import AvatarState, DeltaEncoder, FragmentCache
 from cityverse.realtime.protocol import AvatarInfo, AvatarRole, Error
 from cityverse.realtime.sendqueue import DisconnectReason, SendQueue
 
@@ -165,13 +166,37 @@ class Instance:
         self.send_to(list(self.members), frame)
 
     def tick(self, tick: int) -> None:
-        """One world update to every attached member, from the area of interest."""
+        """One world update to every attached member, from the area of interest.
+
+        The nearest avatars of all viewers come from one vectorised query, and each avatar's
+        packed entry is shared by every viewer that acknowledged the same state of it.
+        """
         config = self.config
-        avatars = self.avatars
-        full_cap, low_cap = config.full_rate_cap, config.low_rate_cap
+        full_cap, low_cap = max(config.full_rate_cap, 0), max(config.low_rate_cap, 0)
         every = max(config.low_rate_every, 1)
-        now = time.monotonic()
-        for client_id, member in self.members.items():
+        viewers = self._viewers(time.monotonic())
+        if not viewers:
+            return
+        nearest = nearest_for_all(self.grid, [member.client_id for member in viewers],
+                                  full_cap + low_cap, config.view_range_m)
+        fragments = FragmentCache()
+        for member in viewers:
+            ranked = nearest[member.client_id]
+            full, low = ranked[:full_cap], ranked[full_cap:]
+            low_due = (tick + member.client_id) % every == 0
+            self._introduce(member, full)
+            if low_due:
+                self._introduce(member, low)
+            frame = member.encoder.build_frame(
+                tick, self.avatars, full, low if low_due else (), set(ranked), fragments)
+            if frame is not None:
+                member.queue.put_latest(WORLD_SUBJECT, frame)
+            member.queue.check_lag()
+
+    def _viewers(self, now: float) -> list[Member]:
+        """Attached members that get an update this tick (flagged and stalled ones are dropped)."""
+        viewers: list[Member] = []
+        for member in self.members.values():
             if not member.attached:
                 continue
             if member.queue.should_disconnect:
@@ -179,24 +204,9 @@ class Instance:
                 if member.writing_since is not None:
                     member.drop(CloseCode.TOO_SLOW, member.queue.disconnect_reason or "")
                 continue
-            if self._stalled(member, now):
-                continue
-            full, low = self.grid.interest(client_id, full_cap, config.view_range_m)
-            if len(low) > low_cap:
-                del low[low_cap:]
-            low_due = (tick + client_id) % every == 0
-            self._introduce(member, full)
-            if low_due:
-                self._introduce(member, low)
-            update = member.encoder.build(
-                tick,
-                {cid: avatars[cid] for cid in full},
-                {cid: avatars[cid] for cid in low} if low_due else {},
-                full + low,
-            )
-            if update.full_rate or update.low_rate or update.removed:
-                member.queue.put_latest(WORLD_SUBJECT, update.encode())
-            member.queue.check_lag()
+            if not self._stalled(member, now):
+                viewers.append(member)
+        return viewers
 
     def _stalled(self, member: Member, now: float) -> bool:
         since = member.writing_since
@@ -207,6 +217,8 @@ class Instance:
 
     def _introduce(self, member: Member, ids: list[int]) -> None:
         known = member.known
+        if known.issuperset(ids):
+            return
         for client_id in ids:
             if client_id not in known:
                 known.add(client_id)
