@@ -4,10 +4,11 @@ phone joins with a name. Screenshots go to test-results/hall-*.png."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, WebSocketRoute, expect
 
 from cityverse.cities.kunshan.demo_people import DEMO_PASSWORD
 from e2e.browsing import SHOTS, login, shot
@@ -135,3 +136,28 @@ def test_a_guest_on_a_phone_joins_with_a_name(phone: Page) -> None:
     expect(phone.get_by_test_id("hall-me")).to_have_attribute("data-name", "访客小王")
     phone.wait_for_timeout(500)
     shot(phone, "hall-07-phone-guest")
+
+
+def test_a_dropped_socket_resumes_the_same_avatar(page: Page) -> None:
+    # The world socket goes through a Playwright route, so the test can cut it as a network
+    # failure would (no leave message); the page must come back with the same client id.
+    sockets: list[WebSocketRoute] = []
+
+    def through(route: WebSocketRoute) -> None:
+        route.connect_to_server()
+        sockets.append(route)
+
+    page.route_web_socket(re.compile(r"/ws/world/"), through)
+    _enter_hall(page, "creator")
+    me = page.get_by_test_id("hall-me")
+    expect(me).to_have_attribute("data-id", re.compile(r"^[1-9]"))
+    first_id = me.get_attribute("data-id")
+    sockets[0].close(code=4999, reason="network lost")
+    for _ in range(100):  # the client retries after 0.5 s
+        if len(sockets) == 2:
+            break
+        page.wait_for_timeout(200)
+    assert len(sockets) == 2
+    expect(page.get_by_test_id("hall-status")).to_have_attribute("data-status", "online",
+                                                                 timeout=20_000)
+    expect(me).to_have_attribute("data-id", first_id or "")
