@@ -53,6 +53,12 @@ async def get_enterprise(session: AsyncSession, enterprise_id: int) -> Enterpris
     return found
 
 
+async def enterprise_by_key(session: AsyncSession, key: str) -> Enterprise | None:
+    """The enterprise a city pack names by key (booths of a hall refer to them this way)."""
+    found: Enterprise | None = await session.scalar(select(Enterprise).where(Enterprise.key == key))
+    return found
+
+
 async def enterprise_of_user(session: AsyncSession, user_id: int) -> Enterprise | None:
     found: Enterprise | None = await session.scalar(
         select(Enterprise)

@@ -12,6 +12,7 @@ from cityverse.core.http import AppSettings, Db, make_router
 from cityverse.core.pagination import PageOut, PageParams, page_params
 from cityverse.modules.spaces import service
 from cityverse.modules.spaces.schemas import (
+    BoothOut,
     SceneOut,
     SpaceKind,
     SpaceOut,
@@ -79,3 +80,14 @@ async def put_settings(
 ) -> SpaceSettingsOut:
     """Change a space's settings; new joins follow them at once."""
     return await service.update_settings(db, settings.city, key, data, me)
+
+
+BoothKey = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+
+
+@router.get("/{key}/booths/{booth_key}", response_model=BoothOut)
+async def get_booth(
+    db: Db, _: Anyone, settings: AppSettings, key: SpaceKey, booth_key: BoothKey
+) -> BoothOut:
+    """The enterprise exhibiting at a booth (the hall page's booth panel)."""
+    return await service.get_booth(db, settings.city, key, booth_key)

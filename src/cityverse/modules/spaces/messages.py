@@ -21,6 +21,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "用户 {user_id} 不存在，不能设为主持人",
         "en": "User {user_id} does not exist and cannot host",
     },
+    "error.space_booth_not_found": {
+        "zh-CN": "空间 {space} 中没有展位 {booth}",
+        "en": "Space {space} has no booth {booth}",
+    },
+    "error.booth_enterprise_missing": {
+        "zh-CN": "展位 {booth} 的企业尚未登记",
+        "en": "The enterprise of booth {booth} is not registered",
+    },
     "error.chat_scope_invalid": {
         "zh-CN": "聊天范围只能是 nearby 或 hall",
         "en": "The chat scope is nearby or hall",

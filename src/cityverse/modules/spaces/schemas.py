@@ -50,3 +50,20 @@ class SpaceSettingsIn(BaseModel):
     allow_guests: bool
     guests_can_chat: bool
     host_user_ids: list[int] = Field(default_factory=list, max_length=50)
+
+
+class BoothOut(BaseModel):
+    """A booth of a hall with the enterprise that exhibits there (its products: the shop API,
+    `GET /api/commerce/products?enterprise_id=`)."""
+
+    space_key: str
+    booth_key: str
+    enterprise_key: str
+    enterprise_id: int
+    name: str
+    name_en: str | None
+    description: str
+    description_en: str
+    segment: str
+    founded_year: int | None
+    employees: int | None

@@ -20,10 +20,11 @@ from cityverse.core.auth.policy import Principal
 from cityverse.core.db import utcnow
 from cityverse.core.errors import AppError
 from cityverse.core.pagination import Page, PageParams
+from cityverse.modules.industry import service as industry
 from cityverse.modules.spaces import messages as _messages  # noqa: F401 - registers messages
 from cityverse.modules.spaces.models import SpaceHost, SpaceSettings
 from cityverse.modules.spaces.scene import CATALOG, Scene, SceneError
-from cityverse.modules.spaces.schemas import SpaceOut, SpaceSettingsIn, SpaceSettingsOut
+from cityverse.modules.spaces.schemas import BoothOut, SpaceOut, SpaceSettingsIn, SpaceSettingsOut
 from cityverse.realtime.config import SpaceRules
 
 WORD_LIST = "sensitive-words.txt"
@@ -87,6 +88,23 @@ def get_scene(city: str, key: str) -> Scene:
     if any(s.key == key for s in pack(city).listed):
         raise AppError(404, "space_has_no_scene", space=key)
     raise AppError(404, "space_not_found", space=key)
+
+
+async def get_booth(session: AsyncSession, city: str, key: str, booth_key: str) -> BoothOut:
+    """A booth and the enterprise the scene places there, looked up by its city-pack key."""
+    booth = get_scene(city, key).booth(booth_key)
+    if booth is None:
+        raise AppError(404, "space_booth_not_found", space=key, booth=booth_key)
+    enterprise = await industry.enterprise_by_key(session, booth.enterprise_key)
+    if enterprise is None:
+        raise AppError(404, "booth_enterprise_missing", booth=booth_key)
+    return BoothOut(
+        space_key=key, booth_key=booth_key, enterprise_key=booth.enterprise_key,
+        enterprise_id=enterprise.id, name=enterprise.name, name_en=enterprise.name_en,
+        description=enterprise.description, description_en=enterprise.description_en,
+        segment=enterprise.segment, founded_year=enterprise.founded_year,
+        employees=enterprise.employees,
+    )
 
 
 def model_builders(scene: Scene) -> dict[str, Callable[[], bytes]]:

@@ -2742,6 +2742,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/spaces/{key}/booths/{booth_key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Booth
+         * @description The enterprise exhibiting at a booth (the hall page's booth panel).
+         */
+        get: operations["get_booth_api_spaces__key__booths__booth_key__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/world/{space}/chat": {
         parameters: {
             query?: never;
@@ -3321,6 +3341,35 @@ export interface components {
              * @default
              */
             description: string;
+        };
+        /**
+         * BoothOut
+         * @description A booth of a hall with the enterprise that exhibits there (its products: the shop API,
+         *     `GET /api/commerce/products?enterprise_id=`).
+         */
+        BoothOut: {
+            /** Space Key */
+            space_key: string;
+            /** Booth Key */
+            booth_key: string;
+            /** Enterprise Key */
+            enterprise_key: string;
+            /** Enterprise Id */
+            enterprise_id: number;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string | null;
+            /** Description */
+            description: string;
+            /** Description En */
+            description_en: string;
+            /** Segment */
+            segment: string;
+            /** Founded Year */
+            founded_year: number | null;
+            /** Employees */
+            employees: number | null;
         };
         /** CancelIn */
         CancelIn: {
@@ -19571,6 +19620,84 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SpaceSettingsOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_booth_api_spaces__key__booths__booth_key__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Space key. */
+                key: string;
+                booth_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoothOut"];
                 };
             };
             /** @description Unauthorized */
