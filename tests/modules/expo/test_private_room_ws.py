@@ -3,6 +3,7 @@ and both entering makes the meeting held."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -67,3 +68,21 @@ async def test_only_invited_people_enter_the_room(live: LiveWorld) -> None:
     assert held["status"] == "held"
     await guest.close()
     await host.close()
+
+
+async def test_room_talk_is_not_in_the_public_chat_history(live: LiveWorld) -> None:
+    member_id, member = await live.user("zhou_member", Role.ENTERPRISE)
+    _, visitor = await live.user("li_visitor", Role.VISITOR)
+    enterprise = await make_enterprise(live.app, "demo-ent-01", "91320583DEMKN00012",
+                                       member_id)
+    meeting = await _call(live, visitor, "POST", "/api/expo/meetings", enterprise_id=enterprise,
+                          starts_at=current_slot().isoformat(), topic="样机洽谈")
+    await _call(live, member, "POST", f"/api/expo/meetings/{meeting['id']}/accept")
+    talk = await WorldClient.join(live.ws_base, ROOM, cookie=visitor,
+                                  hint=f"meeting-{meeting['id']}")
+    await talk.say("报价单稍后发您")
+    await talk.wait_for(lambda: any(c.text == "报价单稍后发您" for c in talk.chats))
+    await talk.close()
+    await asyncio.sleep(0.5)  # the chat writer stores in batches
+    history = (await live.http.get(f"/api/world/{ROOM}/chat")).json()
+    assert history["total"] == 0
