@@ -83,15 +83,15 @@ def test_book_accept_meet_chat_and_take_notes(two: tuple[Page, Page]) -> None:
     expect(visitor.get_by_test_id("room-chat-line").filter(
         has_text="参数表已放在桌上")).to_have_count(1)
 
-    visitor.get_by_test_id("notes-shared").locator("textarea").fill("双方约定下周寄送两片样品。")
-    visitor.get_by_test_id("notes-own").locator("textarea").fill("价格需与另一家比较。")
+    visitor.get_by_test_id("notes-shared").fill("双方约定下周寄送两片样品。")
+    visitor.get_by_test_id("notes-own").fill("价格需与另一家比较。")
     visitor.get_by_test_id("notes-save").click()
     expect(visitor.get_by_text("纪要已保存").first).to_be_visible()
     shot(visitor, "expo-meet-03-room-visitor")
     member.reload()
-    expect(member.get_by_test_id("notes-shared").locator("textarea")).to_have_value(
+    expect(member.get_by_test_id("notes-shared")).to_have_value(
         "双方约定下周寄送两片样品。")
-    expect(member.get_by_test_id("notes-own").locator("textarea")).to_have_value("")
+    expect(member.get_by_test_id("notes-own")).to_have_value("")
     shot(member, "expo-meet-04-room-enterprise")
 
 
@@ -109,12 +109,12 @@ def test_booth_editor_changes_the_public_booth(page: Page) -> None:
     login(page, "enterprise", DEMO_PASSWORD)
     page.goto("/expo-meet/booth")
     expect(page.get_by_test_id("booth-form")).to_be_visible()
-    page.get_by_test_id("booth-panel-zh").locator("input").fill("星瞳光学 · 浏览器测试展板")
-    page.get_by_test_id("booth-website").locator("input").fill("https://example.com/xingtong")
-    page.get_by_test_id("booth-video-url").locator("input").fill(
+    page.get_by_test_id("booth-panel-zh").fill("星瞳光学 · 浏览器测试展板")
+    page.get_by_test_id("booth-website").fill("https://example.com/xingtong")
+    page.get_by_test_id("booth-video-url").fill(
         "https://player.bilibili.com/player.html?bvid=BV1xx411c7mD")
     page.get_by_test_id("booth-add-video").click()
-    expect(page.get_by_test_id("booth-media-item")).to_have_count(1)
+    expect(page.get_by_test_id("booth-media-item")).to_have_count(2)  # the demo video + this
     shot(page, "expo-meet-05-booth-editor")
     page.get_by_test_id("booth-save").click()
     expect(page.get_by_text("展位已保存，展厅已更新").first).to_be_visible()
