@@ -29,6 +29,7 @@ from cityverse.modules.assets.tokens import spec as tokens_spec
 from cityverse.modules.assets.works import spec as works_spec
 from cityverse.modules.city import spec as city_spec
 from cityverse.modules.commerce import spec as commerce_spec
+from cityverse.modules.expo import spec as expo_spec
 from cityverse.modules.industry import spec as industry_spec
 from cityverse.modules.industry.support import spec as industry_support_spec
 from cityverse.modules.industry.taskforces import spec as industry_taskforces_spec
@@ -57,6 +58,7 @@ MODULES: tuple[ModuleSpec, ...] = (
     spaces_spec.SPEC,
     world_spec.SPEC,
     commerce_spec.SPEC,
+    expo_spec.SPEC,  # after spaces: it opens the world server's private rooms
 )
 
 

@@ -173,6 +173,20 @@ class Settings(BaseSettings):
     )
     twin_simulator_interval_s: float = Field(
         10.0, ge=0.05, le=3600, description="Seconds between two readings of one simulated device."
+    expo_meeting_hours: str = Field(
+        "09:00-18:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$",
+        description="Hall opening hours (local time) in which negotiation meetings may be "
+        "booked, as HH:MM-HH:MM; 00:00-24:00 for all day.",
+    )
+    expo_meeting_timezone: str = Field(
+        "Asia/Shanghai", description="Time zone of the hall's opening hours (IANA name)."
+    )
+    expo_meeting_slot_minutes: int = Field(
+        30, ge=10, le=240, description="Length of one negotiation slot; starts are aligned to it."
+    )
+    expo_meeting_entry_minutes: int = Field(
+        15, ge=0, le=120,
+        description="How many minutes before its slot a negotiation room opens to its parties.",
     )
 
     @model_validator(mode="after")

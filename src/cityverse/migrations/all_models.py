@@ -9,6 +9,7 @@ from cityverse.modules.assets.tokens import models as token_models
 from cityverse.modules.assets.works import models as work_models
 from cityverse.modules.city import models as city_models
 from cityverse.modules.commerce import models as commerce_models
+from cityverse.modules.expo import models as expo_models
 from cityverse.modules.industry import models as industry_models
 from cityverse.modules.industry.dashboard import models as industry_dashboard_models
 from cityverse.modules.industry.plan import models as industry_plan_models
@@ -26,6 +27,7 @@ MODEL_MODULES = (
     city_models,
     commerce_models,
     evm_models,
+    expo_models,
     industry_dashboard_models,
     industry_models,
     industry_plan_models,

@@ -45,9 +45,14 @@ class SpaceRules:
     targets: frozenset[str] = frozenset()
     # Where new avatars appear (metres).
     spawn: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    # Invitation-only spaces (negotiation rooms): every join names a private instance in its
+    # hint, and the server asks the invitation lookup whether this person is invited to it.
+    invite_only: bool = False
 
 
 SpaceRulesLookup = Callable[[str], Awaitable[SpaceRules | None]]
+# (space key, instance hint, user id) → may this person enter that private instance now?
+InvitationLookup = Callable[[str, str, int], Awaitable[bool]]
 
 
 def rules_from_mapping(rules: Mapping[str, SpaceRules]) -> SpaceRulesLookup:

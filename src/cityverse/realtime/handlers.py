@@ -125,7 +125,9 @@ class MessageHandlers(ABC):
             instance.send_nearby(member.client_id, frame)
         self.bridge.publish(instance.rules.key, ["chat", instance.instance_id, message.scope.value,
                                                  member.client_id, text])
-        if self.chat_writer is not None:
+        # Talk in an invitation-only room stays between its people: it is not kept in the
+        # space's chat history, which anyone may read.
+        if self.chat_writer is not None and not instance.rules.invite_only:
             self.chat_writer.add(store.ChatLine(
                 instance.rules.key, instance.instance_id, message.scope.value, member.client_id,
                 member.user_id, member.name, text,

@@ -30,6 +30,7 @@ class CloseCode:
     HELLO_TIMEOUT = 4002
     REMOVED = 4003  # kicked or banned
     UNKNOWN_SPACE = 4004
+    NOT_INVITED = 4005  # an invitation-only room, and this person is not invited (now)
     TOO_SLOW = 4008
     REPLACED = 4009
     RATE_LIMITED = 4029

@@ -18,7 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cityverse.realtime import store
 from cityverse.realtime.bridge import Bridge
-from cityverse.realtime.config import SpaceRules, SpaceRulesLookup, WorldConfig
+from cityverse.realtime.config import (
+    InvitationLookup,
+    SpaceRules,
+    SpaceRulesLookup,
+    WorldConfig,
+)
 from cityverse.realtime.handlers import MessageHandlers
 from cityverse.realtime.instance import CloseCode, Instance, Member
 from cityverse.realtime.protocol import AvatarInfo, AvatarRole, Hello, Welcome
@@ -66,6 +71,8 @@ class WorldServer(MessageHandlers):
         # about a space not listed here wait until its rules are known.
         self.known_rules: dict[str, SpaceRules] = {}
         self.by_token: dict[str, Member] = {}
+        # Set by the module that owns private rooms; without it invite-only spaces admit no one.
+        self.invitations: InvitationLookup | None = None
         self.limiter = RateLimiter(config.rate_limits)
         self.words = WordFilter(config.banned_words)
         self.chat_writer = store.ChatWriter(sessionmaker) if sessionmaker is not None else None
@@ -120,7 +127,10 @@ class WorldServer(MessageHandlers):
             if reason is not None:
                 raise JoinRefused("banned", CloseCode.REMOVED, f"banned from this space: {reason}")
             self._replace_earlier_session(path_space, identity.user_id)
-        instance = self._choose_instance(path_space, rules, hello.instance_hint)
+        if rules.invite_only:
+            instance = await self._private_instance(path_space, rules, hello, identity)
+        else:
+            instance = self._choose_instance(path_space, rules, hello.instance_hint)
         client_id = await self.bridge.allocate_client_id()
         member = self._new_member(client_id, hello, identity, rules)
         self._place(instance, member)
@@ -129,6 +139,21 @@ class WorldServer(MessageHandlers):
             member.username or "", list(instance.avatars[client_id]),
         ])
         return member
+
+    async def _private_instance(
+        self, space: str, rules: SpaceRules, hello: Hello, identity: Identity | None
+    ) -> Instance:
+        """The invitation-only instance the hint names, for an invited person only."""
+        hint = hello.instance_hint or ""
+        invited = (identity is not None and bool(hint) and self.invitations is not None
+                   and await self.invitations(space, hint, identity.user_id))
+        if not invited:
+            raise JoinRefused("not_invited", CloseCode.NOT_INVITED,
+                              "this room is open to invited people only")
+        instance = self.instance(space, rules, f"{space}#{hint}")
+        if instance.full:
+            raise JoinRefused("room_full", CloseCode.NOT_INVITED, "this room is full")
+        return instance
 
     def _new_member(
         self, client_id: int, hello: Hello, identity: Identity | None, rules: SpaceRules

@@ -9,7 +9,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cityverse.cities.kunshan import demo_works, industry_plan, shop_demo, support_demo
+from cityverse.cities.kunshan import (
+    demo_works,
+    expo_meet_demo,
+    industry_plan,
+    shop_demo,
+    support_demo,
+)
 from cityverse.cities.kunshan.collectibles import load_collectibles_on_ledger
 from cityverse.cities.kunshan.demo_people import (
     DEMO_PASSWORD,
@@ -108,6 +114,8 @@ async def load(session: AsyncSession, settings: Settings, progress: Progress) ->
     twin_entities = await load_twin(session, progress)
     return {"places": places, "enterprises": len(enterprises), "people": people, **support,
             **shop, "twin_entities": twin_entities}
+    meetings = await expo_meet_demo.load(session, settings, enterprises, progress)
+            **shop, **meetings}
 
 
 async def load_after_commit(settings: Settings, progress: Progress) -> dict[str, int]:

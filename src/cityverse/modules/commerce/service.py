@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cityverse.core.auth.policy import Principal
-from cityverse.modules.commerce import cart, orders
+from cityverse.modules.commerce import cart, images, orders
 from cityverse.modules.commerce.models import Checkout, Order, Product
 from cityverse.modules.commerce.schemas import CheckoutIn, ProductIn
 
@@ -61,3 +62,49 @@ async def place_demo_order(
             actor = seller if step.by == "enterprise" else buyer
             await orders.transition(session, actor, order, step.move, step.by, note=step.note)
     return True
+
+
+@dataclass(frozen=True)
+class ProductCard:
+    """What another part of the platform shows of a product: name, price, cover image."""
+
+    id: int
+    name: str
+    name_en: str
+    price_fen: int
+    image_url: str | None
+
+
+async def enterprise_products(
+    session: AsyncSession, enterprise_id: int, ids: list[int] | None = None, *,
+    published_only: bool = False,
+) -> list[ProductCard]:
+    """The enterprise's products (those of `ids` only, in that order, when given); another
+    enterprise's ids are left out, so a caller cannot show someone else's goods."""
+    query = select(Product).where(Product.enterprise_id == enterprise_id)
+    if ids is not None:
+        query = query.where(Product.id.in_(ids))
+    if published_only:
+        query = query.where(Product.published.is_(True))
+    found = {p.id: p for p in await session.scalars(query.order_by(Product.id).limit(200))}
+    order = ids if ids is not None else list(found)
+    return [
+        ProductCard(p.id, p.name, p.name_en or p.name, p.price_fen,
+                    images.url_of(p.images[0]) if p.images else None)
+        for p in (found[i] for i in order if i in found)
+    ]
+
+
+def store_image(data_dir: Path, data: bytes) -> str:
+    """Stores a picture in the shop's image store (size- and type-checked); its blob name."""
+    return images.store(data_dir, data)
+
+
+def image_url(name: str) -> str:
+    return images.url_of(name)
+
+
+def is_image_url(url: str) -> bool:
+    """Whether the path names a picture of the shop's image store."""
+    prefix = images.url_of("")
+    return url.startswith(prefix) and bool(images.BLOB_NAME.match(url.removeprefix(prefix)))

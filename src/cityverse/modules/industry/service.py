@@ -128,3 +128,38 @@ async def add_member(session: AsyncSession, enterprise_id: int, user_id: int) ->
 async def stats(session: AsyncSession) -> dict[str, int]:
     count = await session.scalar(select(func.count()).select_from(Enterprise))
     return {"enterprises": count or 0}
+
+
+async def is_member(session: AsyncSession, enterprise_id: int, user_id: int) -> bool:
+    found = await session.scalar(select(EnterpriseMember.id).where(
+        EnterpriseMember.enterprise_id == enterprise_id, EnterpriseMember.user_id == user_id))
+    return found is not None
+
+
+async def member_ids(session: AsyncSession, enterprise_id: int) -> list[int]:
+    rows = await session.scalars(select(EnterpriseMember.user_id).where(
+        EnterpriseMember.enterprise_id == enterprise_id).order_by(EnterpriseMember.user_id))
+    return list(rows)
+
+
+async def enterprise_by_key(session: AsyncSession, key: str) -> Enterprise | None:
+    found: Enterprise | None = await session.scalar(select(Enterprise).where(Enterprise.key == key))
+    return found
+
+
+async def update_description(
+    session: AsyncSession, actor: Principal, enterprise_id: int, description: str,
+    description_en: str,
+) -> Enterprise:
+    """An enterprise's own members edit its public introduction (the caller checks who)."""
+    enterprise = await get_enterprise(session, enterprise_id)
+    before = {"description": enterprise.description, "description_en": enterprise.description_en}
+    if before == {"description": description, "description_en": description_en}:
+        return enterprise
+    enterprise.description, enterprise.description_en = description, description_en
+    await session.flush()
+    await audit.record(session, actor_id=actor.user_id, actor_name=actor.username,
+                       action="industry.enterprise.description", target_type="industry_enterprise",
+                       target_id=enterprise.id, before=before,
+                       after={"description": description, "description_en": description_en})
+    return enterprise

@@ -10,6 +10,7 @@ from cityverse.core.auth.deps import requires
 from cityverse.core.auth.policy import ADMINS, PUBLIC, Principal
 from cityverse.core.http import AppSettings, Db, make_router
 from cityverse.core.pagination import PageOut, PageParams, page_params
+from cityverse.modules.expo import service as expo
 from cityverse.modules.spaces import service
 from cityverse.modules.spaces.schemas import (
     BoothOut,
@@ -41,10 +42,12 @@ async def list_spaces(
 
 
 @router.get("/{key}", response_model=SceneOut)
-async def get_scene(_: Anyone, settings: AppSettings, key: SpaceKey) -> SceneOut:
-    """A space's scene document, the URLs of its generated models and its world socket."""
+async def get_scene(db: Db, _: Anyone, settings: AppSettings, key: SpaceKey) -> SceneOut:
+    """A space's scene document, the URLs of its generated models and its world socket.
+    Booths carry their exhibitors' own edits (colour, panel text, and a `profile`)."""
     scene = service.get_scene(settings.city, key)
-    return SceneOut(key=key, scene=scene.model_dump(mode="json"),
+    document = await expo.apply_booth_edits(db, scene.model_dump(mode="json"))
+    return SceneOut(key=key, scene=document,
                     models=service.model_urls(scene), world_url=f"/ws/world/{key}")
 
 

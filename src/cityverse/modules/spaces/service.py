@@ -210,5 +210,5 @@ async def world_rules(
         key=key, capacity_per_instance=settings.capacity_per_instance,
         allow_guests=settings.allow_guests, guests_can_chat=settings.guests_can_chat,
         host_user_ids=frozenset(settings.host_user_ids), targets=frozenset(targets),
-        spawn=spawn,
+        spawn=spawn, invite_only=scene.access == "invite-only",
     )

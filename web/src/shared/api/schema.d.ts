@@ -2008,47 +2008,6 @@ export interface paths {
         patch: operations["update_subscription_ngsi_ld_v1_subscriptions__subscription_id__patch"];
         trace?: never;
     };
-    "/api/twin/view/layer": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * City Layer
-         * @description Every entity of the default tenant that has a location, with its short-named values.
-         */
-        get: operations["city_layer_api_twin_view_layer_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/twin/view/replay": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Sensor Replay
-         * @description Each sensor's numeric values over the last hours: the last value per bucket, carried
-         *     forward; null before the first observation.
-         */
-        get: operations["sensor_replay_api_twin_view_replay_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/identity": {
         parameters: {
             query?: never;
@@ -2557,47 +2516,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/assets/collections/{collection_id}/tokens/{serial}/gift/prepare": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Prepare Gift
-         * @description For owners with their own key: the gift's payload and the exact bytes to sign in the
-         *     browser; send both to `POST /api/identity/transactions/submit`.
-         */
-        post: operations["prepare_gift_api_assets_collections__collection_id__tokens__serial__gift_prepare_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/assets/collections/{collection_id}/tokens/{serial}/burn/prepare": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Prepare Burn
-         * @description For owners with their own key: the burn's payload and the exact bytes to sign.
-         */
-        post: operations["prepare_burn_api_assets_collections__collection_id__tokens__serial__burn_prepare_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/assets/collections/{collection_id}/tokens/{serial}/burn": {
         parameters: {
             query?: never;
@@ -2688,6 +2606,7 @@ export interface paths {
         /**
          * Get Scene
          * @description A space's scene document, the URLs of its generated models and its world socket.
+         *     Booths carry their exhibitors' own edits (colour, panel text, and a `profile`).
          */
         get: operations["get_scene_api_spaces__key__get"];
         put?: never;
@@ -2735,26 +2654,6 @@ export interface paths {
          * @description Change a space's settings; new joins follow them at once.
          */
         put: operations["put_settings_api_spaces__key__settings_put"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/spaces/{key}/booths/{booth_key}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get Booth
-         * @description The enterprise exhibiting at a booth (the hall page's booth panel).
-         */
-        get: operations["get_booth_api_spaces__key__booths__booth_key__get"];
-        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -3200,18 +3099,328 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/expo/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request Meeting
+         * @description Ask an exhibitor for a meeting in a free slot; its members are notified.
+         */
+        post: operations["request_meeting_api_expo_meetings_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/expo/meetings/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Slots
+         * @description An exhibitor's slots on a (local) day, and whether each is still free.
+         */
+        get: operations["list_slots_api_expo_meetings_slots_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/expo/meetings/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Meetings
+         * @description The meetings the caller asked for, as a visitor.
+         */
+        get: operations["my_meetings_api_expo_meetings_mine_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/expo/meetings/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inbox
+         * @description Meetings asked of the caller's enterprise.
+         */
+        get: operations["inbox_api_expo_meetings_inbox_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/expo/meetings/{meeting_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Meeting */
+        get: operations["get_meeting_api_expo_meetings__meeting_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/expo/meetings/{meeting_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept
+         * @description Accept, choosing the products for the table and colleagues to bring along.
+         */
+        post: operations["accept_api_expo_meetings__meeting_id__accept_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/expo/meetings/{meeting_id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline */
+        post: operations["decline_api_expo_meetings__meeting_id__decline_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/expo/meetings/{meeting_id}/no-show": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * No Show
+         * @description Record that the visitor never came (once the slot has begun).
+         */
+        post: operations["no_show_api_expo_meetings__meeting_id__no_show_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/expo/meetings/{meeting_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel
+         * @description Either side calls the meeting off before its slot ends.
+         */
+        post: operations["cancel_api_expo_meetings__meeting_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/expo/meetings/{meeting_id}/room": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Room
+         * @description The private room: its scene with the products on the table, and how to join it.
+         */
+        get: operations["get_room_api_expo_meetings__meeting_id__room_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/expo/meetings/{meeting_id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Notes
+         * @description The shared notes and the caller's side's own notes.
+         */
+        get: operations["list_notes_api_expo_meetings__meeting_id__notes_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/expo/meetings/{meeting_id}/notes/{side}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Save Note
+         * @description Write the shared notes or the caller's side's own notes.
+         */
+        put: operations["save_note_api_expo_meetings__meeting_id__notes__side__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/expo/booths/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Booth
+         * @description The booth and profile of the caller's own enterprise.
+         */
+        get: operations["my_booth_api_expo_booths_mine_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/expo/booths/{enterprise_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public Booth
+         * @description An enterprise's public profile and booth as the hall shows it.
+         */
+        get: operations["public_booth_api_expo_booths__enterprise_id__get"];
+        /**
+         * Edit Booth
+         * @description Change the profile text, colours, shown products and panel media.
+         */
+        put: operations["edit_booth_api_expo_booths__enterprise_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/expo/booths/{enterprise_id}/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Upload Logo
+         * @description Replace the booth's logo.
+         */
+        put: operations["upload_logo_api_expo_booths__enterprise_id__logo_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/expo/booths/{enterprise_id}/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Media
+         * @description Upload a panel picture; put the returned URL into the booth's `media` to show it.
+         */
+        post: operations["upload_media_api_expo_booths__enterprise_id__media_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** AcceptIn */
-        AcceptIn: {
-            /**
-             * Assignee Id
-             * @description Officer to handle it (optional).
-             */
-            assignee_id?: number | null;
-        };
         /** AssignIn */
         AssignIn: {
             /** Assignee Id */
@@ -3343,42 +3552,99 @@ export interface components {
             description: string;
         };
         /**
-         * BoothOut
-         * @description A booth of a hall with the enterprise that exhibits there (its products: the shop API,
-         *     `GET /api/commerce/products?enterprise_id=`).
+         * BoothIn
+         * @example {
+         *       "accent_color": "#f59e0b",
+         *       "brand_color": "#1d4ed8",
+         *       "contact_email": "bd@example.com",
+         *       "contact_name": "周航",
+         *       "contact_phone": "0512-50000000",
+         *       "description": "专注近眼显示十年。",
+         *       "description_en": "Ten years of near-eye displays.",
+         *       "media": [],
+         *       "panel_en": "Silicon OLED microdisplays",
+         *       "panel_zh": "硅基OLED微显示",
+         *       "product_ids": [
+         *         12
+         *       ],
+         *       "website": "https://example.com"
+         *     }
          */
+        BoothIn: {
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Description En
+             * @default
+             */
+            description_en: string;
+            /** Website */
+            website?: string | null;
+            /** Contact Name */
+            contact_name?: string | null;
+            /** Contact Phone */
+            contact_phone?: string | null;
+            /** Contact Email */
+            contact_email?: string | null;
+            /** Brand Color */
+            brand_color?: string | null;
+            /** Accent Color */
+            accent_color?: string | null;
+            /** Panel Zh */
+            panel_zh?: string | null;
+            /** Panel En */
+            panel_en?: string | null;
+            /** Product Ids */
+            product_ids?: number[];
+            /** Media */
+            media?: components["schemas"]["MediaItem"][];
+        };
+        /** BoothOut */
         BoothOut: {
-            /** Space Key */
-            space_key: string;
-            /** Booth Key */
-            booth_key: string;
-            /** Enterprise Key */
-            enterprise_key: string;
             /** Enterprise Id */
             enterprise_id: number;
-            /** Name */
-            name: string;
-            /** Name En */
-            name_en: string | null;
+            /** Enterprise Name */
+            enterprise_name: string;
+            /** Enterprise Name En */
+            enterprise_name_en: string;
+            /**
+             * Booth Keys
+             * @description Booths of the hall that show this enterprise.
+             */
+            booth_keys: string[];
             /** Description */
             description: string;
             /** Description En */
             description_en: string;
-            /** Segment */
-            segment: string;
-            /** Founded Year */
-            founded_year: number | null;
-            /** Employees */
-            employees: number | null;
-        };
-        /** CancelIn */
-        CancelIn: {
-            /**
-             * Reason
-             * @description Required when the enterprise cancels.
-             * @default
-             */
-            reason: string;
+            /** Website */
+            website: string | null;
+            /** Contact Name */
+            contact_name: string | null;
+            /** Contact Phone */
+            contact_phone: string | null;
+            /** Contact Email */
+            contact_email: string | null;
+            /** Brand Color */
+            brand_color: string | null;
+            /** Accent Color */
+            accent_color: string | null;
+            /** Panel Zh */
+            panel_zh: string | null;
+            /** Panel En */
+            panel_en: string | null;
+            /** Logo Url */
+            logo_url: string | null;
+            /** Product Ids */
+            product_ids: number[];
+            /** Products */
+            products: components["schemas"]["ProductCardOut"][];
+            /** Media */
+            media: components["schemas"]["MediaItem"][];
+            /** Updated At */
+            updated_at: string | null;
         };
         /**
          * CartAdd
@@ -3628,15 +3894,6 @@ export interface components {
              */
             created_at: string;
         };
-        /** CityLayer */
-        CityLayer: {
-            /** Type */
-            type: string;
-            /** Features */
-            features: components["schemas"]["LayerFeature"][];
-            /** Truncated */
-            truncated: boolean;
-        };
         /** CityOut */
         CityOut: {
             /** Key */
@@ -3838,6 +4095,11 @@ export interface components {
             /** Trademarks */
             trademarks?: number | null;
         };
+        /** DeclineIn */
+        DeclineIn: {
+            /** Reason */
+            reason: string;
+        };
         /** DocumentOut */
         DocumentOut: {
             /** Id */
@@ -4024,25 +4286,6 @@ export interface components {
              * @description Signature of the key proof text, unpadded base64url (RFC 4648 §5).
              */
             proof: string;
-        };
-        /** FeatureProperties */
-        FeatureProperties: {
-            /** Id */
-            id: string;
-            /** Type */
-            type: string;
-            /** Kind */
-            kind: string;
-            /** Name */
-            name?: string | null;
-            /** Address */
-            address?: string | null;
-            /** Values */
-            values: {
-                [key: string]: unknown;
-            };
-            /** Observedat */
-            observedAt?: string | null;
         };
         /** FieldErrorOut */
         FieldErrorOut: {
@@ -4258,18 +4501,6 @@ export interface components {
             /** Reason */
             reason: string;
         };
-        /** LayerFeature */
-        LayerFeature: {
-            /** Type */
-            type: string;
-            /** Id */
-            id: string;
-            /** Geometry */
-            geometry: {
-                [key: string]: unknown;
-            };
-            properties: components["schemas"]["FeatureProperties"];
-        };
         /** LoginIn */
         LoginIn: {
             /**
@@ -4287,6 +4518,119 @@ export interface components {
         MarkedOut: {
             /** Marked */
             marked: number;
+        };
+        /** MediaItem */
+        MediaItem: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "image" | "video";
+            /**
+             * Url
+             * @description An uploaded image's path, or an https URL on an allowed video/image host.
+             */
+            url: string;
+            /**
+             * Caption
+             * @default
+             */
+            caption: string;
+        };
+        /** MediaUploadOut */
+        MediaUploadOut: {
+            /** Url */
+            url: string;
+        };
+        /**
+         * MeetingIn
+         * @example {
+         *       "booth_key": "booth-01",
+         *       "enterprise_id": 3,
+         *       "message": "希望了解批量采购价格与交付周期。",
+         *       "starts_at": "2026-11-25T02:00:00Z",
+         *       "topic": "采购 VR 头显样机"
+         *     }
+         */
+        MeetingIn: {
+            /** Enterprise Id */
+            enterprise_id: number;
+            /** Booth Key */
+            booth_key?: string | null;
+            /**
+             * Starts At
+             * Format: date-time
+             * @description Start of the slot (aligned to the slot length, within the hall's opening hours).
+             */
+            starts_at: string;
+            /** Topic */
+            topic: string;
+            /**
+             * Message
+             * @default
+             */
+            message: string;
+        };
+        /** MeetingOut */
+        MeetingOut: {
+            /** Id */
+            id: number;
+            /** Enterprise Id */
+            enterprise_id: number;
+            /** Enterprise Name */
+            enterprise_name: string;
+            /** Enterprise Name En */
+            enterprise_name_en: string;
+            /** Booth Key */
+            booth_key: string | null;
+            visitor: components["schemas"]["cityverse__modules__expo__schemas__PersonOut"];
+            host: components["schemas"]["cityverse__modules__expo__schemas__PersonOut"] | null;
+            /** Colleague Ids */
+            colleague_ids: number[];
+            /** Product Ids */
+            product_ids: number[];
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "requested" | "accepted" | "declined" | "held" | "cancelled" | "no_show";
+            /** Topic */
+            topic: string;
+            /** Message */
+            message: string;
+            /** Decline Reason */
+            decline_reason: string | null;
+            /**
+             * My Side
+             * @description Which party the caller is.
+             * @enum {string}
+             */
+            my_side: "visitor" | "enterprise";
+            /**
+             * Room Opens At
+             * Format: date-time
+             */
+            room_opens_at: string;
+            /**
+             * Room Open
+             * @description True while the parties may enter the room.
+             */
+            room_open: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /** MemberIn */
         MemberIn: {
@@ -4361,38 +4705,6 @@ export interface components {
             done_on?: string | null;
             /** Id */
             id: number;
-        };
-        /**
-         * MirrorOpOut
-         * @description One operation of the token on the EVM mirror.
-         */
-        MirrorOpOut: {
-            /**
-             * Kind
-             * @enum {string}
-             */
-            kind: "mint" | "transfer" | "freeze" | "unfreeze" | "burn";
-            /**
-             * Status
-             * @description pending → sent → done; failed when the contract refused it (see error).
-             * @enum {string}
-             */
-            status: "pending" | "sent" | "done" | "failed";
-            /** Attempts */
-            attempts: number;
-            /** Tx Hash */
-            tx_hash: string | null;
-            /** Block Number */
-            block_number: number | null;
-            /** Error */
-            error: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Finished At */
-            finished_at: string | null;
         };
         /** MyWorkOut */
         MyWorkOut: {
@@ -4471,6 +4783,30 @@ export interface components {
              * @description The secret; shown only in this response.
              */
             token: string;
+        };
+        /**
+         * NoteIn
+         * @example {
+         *       "body": "双方同意下周寄送样机。"
+         *     }
+         */
+        NoteIn: {
+            /** Body */
+            body: string;
+        };
+        /** NoteOut */
+        NoteOut: {
+            /**
+             * Side
+             * @enum {string}
+             */
+            side: "visitor" | "enterprise" | "shared";
+            /** Body */
+            body: string;
+            /** Updated At */
+            updated_at: string | null;
+            /** Updated By */
+            updated_by: number | null;
         };
         /** NotificationOut */
         NotificationOut: {
@@ -4670,6 +5006,17 @@ export interface components {
         PageOut_LabelOut_: {
             /** Items */
             items: components["schemas"]["LabelOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** PageOut[MeetingOut] */
+        PageOut_MeetingOut_: {
+            /** Items */
+            items: components["schemas"]["MeetingOut"][];
             /** Total */
             total: number;
             /** Page */
@@ -4937,6 +5284,19 @@ export interface components {
              * @description The bytes to sign (Ed25519), unpadded base64url (RFC 4648 §5).
              */
             message: string;
+        };
+        /** ProductCardOut */
+        ProductCardOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string;
+            /** Price Fen */
+            price_fen: number;
+            /** Image Url */
+            image_url: string | null;
         };
         /**
          * ProductIn
@@ -5246,30 +5606,6 @@ export interface components {
              */
             role: "visitor" | "creator";
         };
-        /** Replay */
-        Replay: {
-            /** Start */
-            start: string;
-            /** End */
-            end: string;
-            /** Bucketseconds */
-            bucketSeconds: number;
-            /** Buckets */
-            buckets: number;
-            /** Truncated */
-            truncated: boolean;
-            /** Series */
-            series: components["schemas"]["ReplaySeries"][];
-        };
-        /** ReplaySeries */
-        ReplaySeries: {
-            /** Id */
-            id: string;
-            /** Attr */
-            attr: string;
-            /** Values */
-            values: (number | null)[];
-        };
         /** ReportIn */
         ReportIn: {
             /**
@@ -5423,6 +5759,28 @@ export interface components {
          * @enum {string}
          */
         Role: "admin" | "officer" | "enterprise" | "creator" | "visitor";
+        /** RoomOut */
+        RoomOut: {
+            meeting: components["schemas"]["MeetingOut"];
+            /** Space Key */
+            space_key: string;
+            /**
+             * Instance Hint
+             * @description Send as `instance_hint` in the world `hello`.
+             */
+            instance_hint: string;
+            /** World Url */
+            world_url: string;
+            /**
+             * Scene
+             * @description The room's scene document; `table_products` lists what lies on the table.
+             */
+            scene: {
+                [key: string]: unknown;
+            };
+            /** Products */
+            products: components["schemas"]["ProductCardOut"][];
+        };
         /**
          * ScenarioIn
          * @example {
@@ -5730,6 +6088,34 @@ export interface components {
         ShipIn: {
             /** Tracking Note */
             tracking_note: string;
+        };
+        /** SlotOut */
+        SlotOut: {
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Free */
+            free: boolean;
+        };
+        /** SlotsOut */
+        SlotsOut: {
+            /** Enterprise Id */
+            enterprise_id: number;
+            /** Date */
+            date: string;
+            /** Timezone */
+            timezone: string;
+            /** Slot Minutes */
+            slot_minutes: number;
+            /** Slots */
+            slots: components["schemas"]["SlotOut"][];
         };
         /**
          * SpaceOut
@@ -6469,11 +6855,49 @@ export interface components {
             freeze_reason: string | null;
             /** Burned At */
             burned_at: string | null;
+        };
+        /** CancelIn */
+        cityverse__modules__commerce__schemas__CancelIn: {
             /**
-             * Mirror
-             * @description The token's operations on the EVM mirror, oldest first (one token only; null in lists and when the mirror is off).
+             * Reason
+             * @description Required when the enterprise cancels.
+             * @default
              */
-            mirror?: components["schemas"]["MirrorOpOut"][] | null;
+            reason: string;
+        };
+        /**
+         * AcceptIn
+         * @example {
+         *       "colleague_ids": [],
+         *       "product_ids": [
+         *         12,
+         *         13
+         *       ]
+         *     }
+         */
+        cityverse__modules__expo__schemas__AcceptIn: {
+            /**
+             * Product Ids
+             * @description The enterprise's products put on the table.
+             */
+            product_ids?: number[];
+            /**
+             * Colleague Ids
+             * @description Members of the enterprise invited too.
+             */
+            colleague_ids?: number[];
+        };
+        /** CancelIn */
+        cityverse__modules__expo__schemas__CancelIn: {
+            /** Reason */
+            reason?: string | null;
+        };
+        /** PersonOut */
+        cityverse__modules__expo__schemas__PersonOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
         };
         /** TrendPoint */
         cityverse__modules__industry__dashboard__schemas__TrendPoint: {
@@ -6500,6 +6924,14 @@ export interface components {
             end: string;
             /** Value */
             value: number;
+        };
+        /** AcceptIn */
+        cityverse__modules__industry__support__schemas__AcceptIn: {
+            /**
+             * Assignee Id
+             * @description Officer to handle it (optional).
+             */
+            assignee_id?: number | null;
         };
         /** PersonOut */
         cityverse__modules__industry__support__schemas__PersonOut: {
@@ -11398,7 +11830,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AcceptIn"];
+                "application/json": components["schemas"]["cityverse__modules__industry__support__schemas__AcceptIn"];
             };
         };
         responses: {
@@ -16595,164 +17027,6 @@ export interface operations {
             };
         };
     };
-    city_layer_api_twin_view_layer_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CityLayer"];
-                };
-            };
-            /** @description the layer has not changed */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    sensor_replay_api_twin_view_replay_get: {
-        parameters: {
-            query?: {
-                hours?: number;
-                buckets?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Replay"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
     my_identity_api_identity_get: {
         parameters: {
             query?: never;
@@ -18870,168 +19144,6 @@ export interface operations {
             };
         };
     };
-    prepare_gift_api_assets_collections__collection_id__tokens__serial__gift_prepare_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                collection_id: number;
-                serial: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["GiftIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PreparedOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    prepare_burn_api_assets_collections__collection_id__tokens__serial__burn_prepare_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                collection_id: number;
-                serial: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReasonIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PreparedOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
     burn_token_api_assets_collections__collection_id__tokens__serial__burn_post: {
         parameters: {
             query?: never;
@@ -19620,84 +19732,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SpaceSettingsOut"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    get_booth_api_spaces__key__booths__booth_key__get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Space key. */
-                key: string;
-                booth_key: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["BoothOut"];
                 };
             };
             /** @description Unauthorized */
@@ -20815,7 +20849,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CancelIn"];
+                "application/json": components["schemas"]["cityverse__modules__commerce__schemas__CancelIn"];
             };
         };
         responses: {
@@ -21767,7 +21801,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CancelIn"];
+                "application/json": components["schemas"]["cityverse__modules__commerce__schemas__CancelIn"];
             };
         };
         responses: {
@@ -21778,6 +21812,1346 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrderOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    request_meeting_api_expo_meetings_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_slots_api_expo_meetings_slots_get: {
+        parameters: {
+            query: {
+                enterprise_id: number;
+                date: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlotsOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    my_meetings_api_expo_meetings_mine_get: {
+        parameters: {
+            query?: {
+                status?: ("requested" | "accepted" | "declined" | "held" | "cancelled" | "no_show") | null;
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items per page. */
+                size?: number;
+                /** @description Column to sort by; prefix `-` for descending. */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOut_MeetingOut_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    inbox_api_expo_meetings_inbox_get: {
+        parameters: {
+            query?: {
+                status?: ("requested" | "accepted" | "declined" | "held" | "cancelled" | "no_show") | null;
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items per page. */
+                size?: number;
+                /** @description Column to sort by; prefix `-` for descending. */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOut_MeetingOut_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_meeting_api_expo_meetings__meeting_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    accept_api_expo_meetings__meeting_id__accept_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["cityverse__modules__expo__schemas__AcceptIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    decline_api_expo_meetings__meeting_id__decline_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclineIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    no_show_api_expo_meetings__meeting_id__no_show_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    cancel_api_expo_meetings__meeting_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["cityverse__modules__expo__schemas__CancelIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_room_api_expo_meetings__meeting_id__room_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_notes_api_expo_meetings__meeting_id__notes_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoteOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    save_note_api_expo_meetings__meeting_id__notes__side__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+                side: "visitor" | "enterprise" | "shared";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoteOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    my_booth_api_expo_booths_mine_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoothOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    public_booth_api_expo_booths__enterprise_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enterprise_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoothOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    edit_booth_api_expo_booths__enterprise_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enterprise_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BoothIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoothOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    upload_logo_api_expo_booths__enterprise_id__logo_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enterprise_id: number;
+            };
+            cookie?: never;
+        };
+        /** @description The image file itself (PNG, JPEG or WebP, at most 1000000 bytes); its first bytes decide its type. */
+        requestBody: {
+            content: {
+                "image/png": string;
+                "image/jpeg": string;
+                "image/webp": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoothOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    upload_media_api_expo_booths__enterprise_id__media_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enterprise_id: number;
+            };
+            cookie?: never;
+        };
+        /** @description The image file itself (PNG, JPEG or WebP, at most 1000000 bytes); its first bytes decide its type. */
+        requestBody: {
+            content: {
+                "image/png": string;
+                "image/jpeg": string;
+                "image/webp": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaUploadOut"];
                 };
             };
             /** @description Unauthorized */
