@@ -1,5 +1,5 @@
-"""The `cityverse` command: serve, migrate, demo, create-admin, openapi, ledger, evm, twin."""
-"""The `cityverse` command: serve, migrate, demo, create-admin, openapi, ledger, evm, assets."""
+"""The `cityverse` command: serve, migrate, demo, create-admin, openapi, ledger, evm, assets,
+twin."""
 
 from __future__ import annotations
 

@@ -173,6 +173,7 @@ class Settings(BaseSettings):
     )
     twin_simulator_interval_s: float = Field(
         10.0, ge=0.05, le=3600, description="Seconds between two readings of one simulated device."
+    )
     expo_meeting_hours: str = Field(
         "09:00-18:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$",
         description="Hall opening hours (local time) in which negotiation meetings may be "

@@ -111,11 +111,10 @@ async def load(session: AsyncSession, settings: Settings, progress: Progress) ->
     await industry_plan.load(session, enterprises, progress)
     support = await support_demo.load(session, read_data, enterprises, progress)
     shop = await shop_demo.load_shop(session, enterprises, progress)
+    meetings = await expo_meet_demo.load(session, settings, enterprises, progress)
     twin_entities = await load_twin(session, progress)
     return {"places": places, "enterprises": len(enterprises), "people": people, **support,
-            **shop, "twin_entities": twin_entities}
-    meetings = await expo_meet_demo.load(session, settings, enterprises, progress)
-            **shop, **meetings}
+            **shop, **meetings, "twin_entities": twin_entities}
 
 
 async def load_after_commit(settings: Settings, progress: Progress) -> dict[str, int]:

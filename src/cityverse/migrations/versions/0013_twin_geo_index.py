@@ -6,7 +6,7 @@ PostgreSQL: a GiST index over box(point(min), point(max)); the store queries it 
 Both: (tenant, id) replaces (tenant, min_lon, min_lat), so pages come in creation order.
 
 Revision ID: 0013_twin_geo_index
-Revises: 0011_twin_entities
+Revises: 0012_twin_devices
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0013_twin_geo_index"
-down_revision: str | None = "0011_twin_entities"
+down_revision: str | None = '0012_twin_devices'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """expo: negotiation meetings, their notes, exhibitors' booth and profile edits
 
 Revision ID: 0014_expo_meetings
-Revises: 0011_twin_entities
+Revises: 0013_twin_geo_index
 Create Date: 2026-11-24 03:10:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import cityverse.core.db
 
 revision: str = '0014_expo_meetings'
-down_revision: str | None = '0011_twin_entities'
+down_revision: str | None = '0013_twin_geo_index'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -142,11 +142,6 @@ async def member_ids(session: AsyncSession, enterprise_id: int) -> list[int]:
     return list(rows)
 
 
-async def enterprise_by_key(session: AsyncSession, key: str) -> Enterprise | None:
-    found: Enterprise | None = await session.scalar(select(Enterprise).where(Enterprise.key == key))
-    return found
-
-
 async def update_description(
     session: AsyncSession, actor: Principal, enterprise_id: int, description: str,
     description_en: str,
