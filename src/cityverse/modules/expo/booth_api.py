@@ -13,7 +13,7 @@ from cityverse.core.auth.policy import PUBLIC, Principal, Role, Scope, roles_pol
 from cityverse.core.http import AppSettings, Db, make_router
 from cityverse.core.ratelimit import RateLimiter
 from cityverse.modules.expo import booths
-from cityverse.modules.expo.schemas import BoothIn, BoothOut
+from cityverse.modules.expo.schemas import BoothIn, BoothProfileOut
 
 router = make_router("/api/expo/booths", "expo")
 
@@ -39,32 +39,34 @@ class MediaUploadOut(BaseModel):
     url: str
 
 
-@router.get("/mine", response_model=BoothOut)
-async def my_booth(db: Db, me: EditorReader, settings: AppSettings) -> BoothOut:
+@router.get("/mine", response_model=BoothProfileOut)
+async def my_booth(db: Db, me: EditorReader, settings: AppSettings) -> BoothProfileOut:
     """The booth and profile of the caller's own enterprise."""
     enterprise_id = await booths.member_enterprise(db, me)
     return await booths.get_booth(db, settings.city, enterprise_id)
 
 
-@router.get("/{enterprise_id}", response_model=BoothOut)
-async def public_booth(enterprise_id: int, db: Db, _: Anyone, settings: AppSettings) -> BoothOut:
+@router.get("/{enterprise_id}", response_model=BoothProfileOut)
+async def public_booth(
+    enterprise_id: int, db: Db, _: Anyone, settings: AppSettings
+) -> BoothProfileOut:
     """An enterprise's public profile and booth as the hall shows it."""
     return await booths.get_booth(db, settings.city, enterprise_id)
 
 
-@router.put("/{enterprise_id}", response_model=BoothOut)
+@router.put("/{enterprise_id}", response_model=BoothProfileOut)
 async def edit_booth(
     enterprise_id: int, body: BoothIn, db: Db, me: Editor, settings: AppSettings
-) -> BoothOut:
+) -> BoothProfileOut:
     """Change the profile text, colours, shown products and panel media."""
     editor_limiter.hit(str(me.user_id))
     return await booths.update_booth(db, settings.city, me, enterprise_id, body)
 
 
-@router.put("/{enterprise_id}/logo", response_model=BoothOut, openapi_extra=IMAGE_BODY)
+@router.put("/{enterprise_id}/logo", response_model=BoothProfileOut, openapi_extra=IMAGE_BODY)
 async def upload_logo(
     enterprise_id: int, request: Request, db: Db, me: Editor, settings: AppSettings
-) -> BoothOut:
+) -> BoothProfileOut:
     """Replace the booth's logo."""
     editor_limiter.hit(str(me.user_id))
     await booths.can_edit(db, me, enterprise_id)

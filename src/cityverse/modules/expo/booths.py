@@ -18,7 +18,7 @@ from cityverse.core.db import utcnow
 from cityverse.core.errors import AppError
 from cityverse.modules.commerce import service as commerce
 from cityverse.modules.expo.models import BoothProfile
-from cityverse.modules.expo.schemas import BoothIn, BoothOut, MediaItem, ProductCardOut
+from cityverse.modules.expo.schemas import BoothIn, BoothProfileOut, MediaItem, ProductCardOut
 from cityverse.modules.industry import service as industry
 from cityverse.modules.spaces import service as spaces
 
@@ -54,12 +54,12 @@ def booth_keys(city: str, enterprise_key: str | None) -> list[str]:
             for booth in scene.booths if booth.enterprise_key == enterprise_key]
 
 
-async def get_booth(session: AsyncSession, city: str, enterprise_id: int) -> BoothOut:
+async def get_booth(session: AsyncSession, city: str, enterprise_id: int) -> BoothProfileOut:
     enterprise = await industry.get_enterprise(session, enterprise_id)
     profile = await _profile(session, enterprise_id)
     products = await commerce.enterprise_products(
         session, enterprise_id, list(profile.product_ids) if profile else [])
-    return BoothOut(
+    return BoothProfileOut(
         enterprise_id=enterprise.id, enterprise_name=enterprise.name,
         enterprise_name_en=enterprise.name_en or enterprise.name,
         booth_keys=booth_keys(city, enterprise.key), description=enterprise.description,
@@ -75,7 +75,7 @@ async def get_booth(session: AsyncSession, city: str, enterprise_id: int) -> Boo
 
 async def update_booth(
     session: AsyncSession, city: str, user: Principal, enterprise_id: int, data: BoothIn
-) -> BoothOut:
+) -> BoothProfileOut:
     await can_edit(session, user, enterprise_id)
     before = (await get_booth(session, city, enterprise_id)).model_dump(mode="json")
     wanted = list(dict.fromkeys(data.product_ids))
@@ -103,7 +103,7 @@ async def update_booth(
 async def set_logo(
     session: AsyncSession, city: str, data_dir: Path, user: Principal, enterprise_id: int,
     data: bytes,
-) -> BoothOut:
+) -> BoothProfileOut:
     await can_edit(session, user, enterprise_id)
     name = commerce.store_image(data_dir, data)
     profile = await _profile(session, enterprise_id, create=True)

@@ -154,7 +154,7 @@ class BoothIn(BaseModel):
     media: list[MediaItem] = Field(default_factory=list, max_length=8)
 
 
-class BoothOut(BaseModel):
+class BoothProfileOut(BaseModel):
     enterprise_id: int
     enterprise_name: str
     enterprise_name_en: str

@@ -2008,6 +2008,170 @@ export interface paths {
         patch: operations["update_subscription_ngsi_ld_v1_subscriptions__subscription_id__patch"];
         trace?: never;
     };
+    "/api/twin/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Devices
+         * @description Devices, by device id unless `sort` says otherwise; filter by tenant, entity, state.
+         */
+        get: operations["list_devices_api_twin_devices_get"];
+        put?: never;
+        /**
+         * Create Device
+         * @description Register a device; its key is in this answer only (keep it: it is stored as a hash).
+         */
+        post: operations["create_device_api_twin_devices_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/twin/devices/{device_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Device */
+        get: operations["get_device_api_twin_devices__device_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/twin/devices/{device_id}/rotate-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate Device Key
+         * @description A new key for the device; the old one stops working at once.
+         */
+        post: operations["rotate_device_key_api_twin_devices__device_id__rotate_key_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/twin/devices/{device_id}/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Device State
+         * @description Disable (or enable again) a device: a disabled device's readings are refused.
+         */
+        put: operations["set_device_state_api_twin_devices__device_id__state_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/twin/ingest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ingest
+         * @description Many readings at once. A device sends `X-Device-Id` and `X-Device-Key` and posts its own
+         *     readings; an officer or admin (session or token) names the device of each reading. Any
+         *     bad reading refuses the whole request (422, one field error per reading).
+         */
+        post: operations["ingest_api_twin_ingest_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/twin/ingest/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ingest Status
+         * @description Readings accepted and refused since start, the last error, the broker in use.
+         */
+        get: operations["ingest_status_api_twin_ingest_status_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/twin/view/layer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * City Layer
+         * @description Every entity of the default tenant that has a location, with its short-named values.
+         */
+        get: operations["city_layer_api_twin_view_layer_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/twin/view/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sensor Replay
+         * @description Each sensor's numeric values over the last hours: the last value per bucket, carried
+         *     forward; null before the first observation.
+         */
+        get: operations["sensor_replay_api_twin_view_replay_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/identity": {
         parameters: {
             query?: never;
@@ -2516,6 +2680,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/assets/collections/{collection_id}/tokens/{serial}/gift/prepare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prepare Gift
+         * @description For owners with their own key: the gift's payload and the exact bytes to sign in the
+         *     browser; send both to `POST /api/identity/transactions/submit`.
+         */
+        post: operations["prepare_gift_api_assets_collections__collection_id__tokens__serial__gift_prepare_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/collections/{collection_id}/tokens/{serial}/burn/prepare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prepare Burn
+         * @description For owners with their own key: the burn's payload and the exact bytes to sign.
+         */
+        post: operations["prepare_burn_api_assets_collections__collection_id__tokens__serial__burn_prepare_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/assets/collections/{collection_id}/tokens/{serial}/burn": {
         parameters: {
             query?: never;
@@ -2654,6 +2859,26 @@ export interface paths {
          * @description Change a space's settings; new joins follow them at once.
          */
         put: operations["put_settings_api_spaces__key__settings_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/spaces/{key}/booths/{booth_key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Booth
+         * @description The enterprise exhibiting at a booth (the hall page's booth panel).
+         */
+        get: operations["get_booth_api_spaces__key__booths__booth_key__get"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -3602,8 +3827,37 @@ export interface components {
             /** Media */
             media?: components["schemas"]["MediaItem"][];
         };
-        /** BoothOut */
+        /**
+         * BoothOut
+         * @description A booth of a hall with the enterprise that exhibits there (its products: the shop API,
+         *     `GET /api/commerce/products?enterprise_id=`).
+         */
         BoothOut: {
+            /** Space Key */
+            space_key: string;
+            /** Booth Key */
+            booth_key: string;
+            /** Enterprise Key */
+            enterprise_key: string;
+            /** Enterprise Id */
+            enterprise_id: number;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string | null;
+            /** Description */
+            description: string;
+            /** Description En */
+            description_en: string;
+            /** Segment */
+            segment: string;
+            /** Founded Year */
+            founded_year: number | null;
+            /** Employees */
+            employees: number | null;
+        };
+        /** BoothProfileOut */
+        BoothProfileOut: {
             /** Enterprise Id */
             enterprise_id: number;
             /** Enterprise Name */
@@ -3894,6 +4148,15 @@ export interface components {
              */
             created_at: string;
         };
+        /** CityLayer */
+        CityLayer: {
+            /** Type */
+            type: string;
+            /** Features */
+            features: components["schemas"]["LayerFeature"][];
+            /** Truncated */
+            truncated: boolean;
+        };
         /** CityOut */
         CityOut: {
             /** Key */
@@ -4100,6 +4363,82 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** DeviceIn */
+        DeviceIn: {
+            /**
+             * Device Id
+             * @description MQTT user name and topic segment of the device.
+             * @example ks-aq-001
+             */
+            device_id: string;
+            /**
+             * Entity Id
+             * @example urn:ngsi-ld:AirQualityObserved:ks-aq-001
+             */
+            entity_id: string;
+            /**
+             * Tenant
+             * @description NGSI-LD tenant; empty: default.
+             * @default
+             */
+            tenant: string;
+            /**
+             * Attribute Map
+             * @description Payload name → attribute short name, where the firmware's names differ.
+             * @example {
+             *       "pm2_5": "pm25"
+             *     }
+             */
+            attribute_map?: {
+                [key: string]: string;
+            };
+        };
+        /**
+         * DeviceKeyOut
+         * @description A device with its new key: shown this once, stored only as a hash.
+         */
+        DeviceKeyOut: {
+            device: components["schemas"]["DeviceOut"];
+            /** Key */
+            key: string;
+            /**
+             * Mqtt Topic
+             * @example cityverse/default/devices/ks-aq-001/attrs
+             */
+            mqtt_topic: string;
+        };
+        /** DeviceOut */
+        DeviceOut: {
+            /** Device Id */
+            device_id: string;
+            /** Entity Id */
+            entity_id: string;
+            /** Tenant */
+            tenant: string;
+            /** Attribute Map */
+            attribute_map: {
+                [key: string]: string;
+            };
+            /** Enabled */
+            enabled: boolean;
+            /** Simulated */
+            simulated: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Key Rotated At
+             * Format: date-time
+             */
+            key_rotated_at: string;
+        };
+        /** DeviceStateIn */
+        DeviceStateIn: {
+            /** Enabled */
+            enabled: boolean;
+        };
         /** DocumentOut */
         DocumentOut: {
             /** Id */
@@ -4287,6 +4626,25 @@ export interface components {
              */
             proof: string;
         };
+        /** FeatureProperties */
+        FeatureProperties: {
+            /** Id */
+            id: string;
+            /** Type */
+            type: string;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name?: string | null;
+            /** Address */
+            address?: string | null;
+            /** Values */
+            values: {
+                [key: string]: unknown;
+            };
+            /** Observedat */
+            observedAt?: string | null;
+        };
         /** FieldErrorOut */
         FieldErrorOut: {
             /** Field */
@@ -4430,6 +4788,44 @@ export interface components {
              */
             created_at: string;
         };
+        /** IngestIn */
+        IngestIn: {
+            /** Readings */
+            readings: components["schemas"]["ReadingIn"][];
+        };
+        /** IngestOut */
+        IngestOut: {
+            /** Accepted */
+            accepted: number;
+            /** Entities */
+            entities: number;
+        };
+        /** IngestStatusOut */
+        IngestStatusOut: {
+            /**
+             * Broker
+             * @enum {string}
+             */
+            broker: "embedded" | "external" | "off";
+            /** Broker Address */
+            broker_address: string;
+            /** Connected */
+            connected: boolean;
+            /** Accepted */
+            accepted: number;
+            /** Rejected */
+            rejected: number;
+            /** Batches */
+            batches: number;
+            /** Queued */
+            queued: number;
+            /** Last Error */
+            last_error: string | null;
+            /** Last Error At */
+            last_error_at: string | null;
+            /** Last Batch At */
+            last_batch_at: string | null;
+        };
         /**
          * LabelGrantIn
          * @example {
@@ -4500,6 +4896,18 @@ export interface components {
             revoked_on: string;
             /** Reason */
             reason: string;
+        };
+        /** LayerFeature */
+        LayerFeature: {
+            /** Type */
+            type: string;
+            /** Id */
+            id: string;
+            /** Geometry */
+            geometry: {
+                [key: string]: unknown;
+            };
+            properties: components["schemas"]["FeatureProperties"];
         };
         /** LoginIn */
         LoginIn: {
@@ -4705,6 +5113,38 @@ export interface components {
             done_on?: string | null;
             /** Id */
             id: number;
+        };
+        /**
+         * MirrorOpOut
+         * @description One operation of the token on the EVM mirror.
+         */
+        MirrorOpOut: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "mint" | "transfer" | "freeze" | "unfreeze" | "burn";
+            /**
+             * Status
+             * @description pending → sent → done; failed when the contract refused it (see error).
+             * @enum {string}
+             */
+            status: "pending" | "sent" | "done" | "failed";
+            /** Attempts */
+            attempts: number;
+            /** Tx Hash */
+            tx_hash: string | null;
+            /** Block Number */
+            block_number: number | null;
+            /** Error */
+            error: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Finished At */
+            finished_at: string | null;
         };
         /** MyWorkOut */
         MyWorkOut: {
@@ -4973,6 +5413,17 @@ export interface components {
         PageOut_DeclarationOut_: {
             /** Items */
             items: components["schemas"]["DeclarationOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** PageOut[DeviceOut] */
+        PageOut_DeviceOut_: {
+            /** Items */
+            items: components["schemas"]["DeviceOut"][];
             /** Total */
             total: number;
             /** Page */
@@ -5547,6 +5998,30 @@ export interface components {
              */
             comment: string;
         };
+        /** ReadingIn */
+        ReadingIn: {
+            /**
+             * Device Id
+             * @description Needed when an officer posts; a device posting with its key may omit it.
+             */
+            device_id?: string | null;
+            /**
+             * Attrs
+             * @description Attribute short name → value (core @context vocabulary).
+             * @example {
+             *       "pm25": 38.5,
+             *       "temperature": 21.4
+             *     }
+             */
+            attrs: {
+                [key: string]: unknown;
+            };
+            /**
+             * Observed At
+             * @description When the device measured; default now.
+             */
+            observed_at?: string | null;
+        };
         /** ReadyOut */
         ReadyOut: {
             /**
@@ -5605,6 +6080,30 @@ export interface components {
              * @enum {string}
              */
             role: "visitor" | "creator";
+        };
+        /** Replay */
+        Replay: {
+            /** Start */
+            start: string;
+            /** End */
+            end: string;
+            /** Bucketseconds */
+            bucketSeconds: number;
+            /** Buckets */
+            buckets: number;
+            /** Truncated */
+            truncated: boolean;
+            /** Series */
+            series: components["schemas"]["ReplaySeries"][];
+        };
+        /** ReplaySeries */
+        ReplaySeries: {
+            /** Id */
+            id: string;
+            /** Attr */
+            attr: string;
+            /** Values */
+            values: (number | null)[];
         };
         /** ReportIn */
         ReportIn: {
@@ -6855,6 +7354,11 @@ export interface components {
             freeze_reason: string | null;
             /** Burned At */
             burned_at: string | null;
+            /**
+             * Mirror
+             * @description The token's operations on the EVM mirror, oldest first (one token only; null in lists and when the mirror is off).
+             */
+            mirror?: components["schemas"]["MirrorOpOut"][] | null;
         };
         /** CancelIn */
         cityverse__modules__commerce__schemas__CancelIn: {
@@ -17027,6 +17531,713 @@ export interface operations {
             };
         };
     };
+    list_devices_api_twin_devices_get: {
+        parameters: {
+            query?: {
+                tenant?: string | null;
+                entity_id?: string | null;
+                enabled?: boolean | null;
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items per page. */
+                size?: number;
+                /** @description Column to sort by; prefix `-` for descending. */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOut_DeviceOut_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_device_api_twin_devices_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceKeyOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_device_api_twin_devices__device_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                device_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    rotate_device_key_api_twin_devices__device_id__rotate_key_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                device_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceKeyOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    set_device_state_api_twin_devices__device_id__state_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                device_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceStateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ingest_api_twin_ingest_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "x-device-id"?: string | null;
+                "x-device-key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IngestIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ingest_status_api_twin_ingest_status_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestStatusOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    city_layer_api_twin_view_layer_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CityLayer"];
+                };
+            };
+            /** @description the layer has not changed */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    sensor_replay_api_twin_view_replay_get: {
+        parameters: {
+            query?: {
+                hours?: number;
+                buckets?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Replay"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     my_identity_api_identity_get: {
         parameters: {
             query?: never;
@@ -19144,6 +20355,168 @@ export interface operations {
             };
         };
     };
+    prepare_gift_api_assets_collections__collection_id__tokens__serial__gift_prepare_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collection_id: number;
+                serial: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GiftIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreparedOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    prepare_burn_api_assets_collections__collection_id__tokens__serial__burn_prepare_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collection_id: number;
+                serial: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreparedOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     burn_token_api_assets_collections__collection_id__tokens__serial__burn_post: {
         parameters: {
             query?: never;
@@ -19732,6 +21105,84 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SpaceSettingsOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_booth_api_spaces__key__booths__booth_key__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Space key. */
+                key: string;
+                booth_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoothOut"];
                 };
             };
             /** @description Unauthorized */
@@ -22829,7 +24280,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BoothOut"];
+                    "application/json": components["schemas"]["BoothProfileOut"];
                 };
             };
             /** @description Unauthorized */
@@ -22905,7 +24356,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BoothOut"];
+                    "application/json": components["schemas"]["BoothProfileOut"];
                 };
             };
             /** @description Unauthorized */
@@ -22985,7 +24436,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BoothOut"];
+                    "application/json": components["schemas"]["BoothProfileOut"];
                 };
             };
             /** @description Unauthorized */
@@ -23068,7 +24519,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BoothOut"];
+                    "application/json": components["schemas"]["BoothProfileOut"];
                 };
             };
             /** @description Unauthorized */
