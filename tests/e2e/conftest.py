@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from harness.browser import ServerProcess, chromium_available, launch_chromium, run_server
+from harness.ports import free_port
 
 ROOT = Path(__file__).parents[2]
 CLI = Path(sys.executable).parent / "cityverse"
@@ -33,7 +34,11 @@ def server(server_data: Path) -> Iterator[ServerProcess]:
     env = {"CITYVERSE_DATA_DIR": str(data), "CITYVERSE_ENV": "dev",
            "CITYVERSE_LOG_LEVEL": "WARNING",
            # Negotiation meetings can be booked at any hour, so the tests run at any time.
-           "CITYVERSE_EXPO_MEETING_HOURS": "00:00-24:00"}
+           "CITYVERSE_EXPO_MEETING_HOURS": "00:00-24:00",
+           # The demo's device simulator publishes to the embedded broker (on a port of its
+           # own) every few seconds, so the city view can be watched changing.
+           "CITYVERSE_MQTT_PORT": str(free_port()), "CITYVERSE_TWIN_SIMULATOR": "on",
+           "CITYVERSE_TWIN_SIMULATOR_INTERVAL_S": "3"}
     for command in ("migrate", "demo"):
         subprocess.run([str(CLI), command], env={**os.environ, **env}, check=True,
                        capture_output=True)
