@@ -123,6 +123,9 @@ def test_two_visitors_meet_walk_chat_and_a_host_bans(
     expect(host.get_by_test_id("hall-me")).to_have_attribute("data-booth", "booth-01")
     host.wait_for_timeout(500)
     shot(host, "hall-06-booth-panel")
+    # From the booth to a business meeting with its exhibitor (商务洽谈).
+    panel.get_by_test_id("booth-book-meeting").click()
+    expect(host).to_have_url(re.compile(r"/expo-meet/request\?enterprise=\d+&booth=booth-01"))
 
 
 def test_a_guest_on_a_phone_joins_with_a_name(phone: Page) -> None:

@@ -22,6 +22,23 @@ const KEYS: Record<string, [number, number]> = {
   KeyA: [-1, 0], ArrowLeft: [-1, 0], KeyD: [1, 0], ArrowRight: [1, 0],
 }
 
+
+const BRAND_GLOW = 0.15 // as the generated booth's "brand" material (spaces/scene/hall_meshes.py)
+
+/** Booth models are generated in the pack's colour; an exhibitor may have chosen another in
+ * the booth editor, which the scene document carries as `brand_color`. */
+function tintBrand(model: THREE.Object3D, color: string): void {
+  model.traverse((object) => {
+    const mesh = object as THREE.Mesh
+    const material = mesh.material as THREE.MeshStandardMaterial | undefined
+    if (!mesh.isMesh || !material || Array.isArray(material) || material.name !== 'brand') return
+    const own = material.clone()
+    own.color.set(color)
+    own.emissive.set(color).multiplyScalar(BRAND_GLOW)
+    mesh.material = own
+  })
+}
+
 export interface HallHooks {
   boothClicked(booth: Booth): void
   avatarClicked(clientId: number, x: number, y: number): void
@@ -111,7 +128,11 @@ async function loadModels(scene: THREE.Scene, doc: SceneDoc, models: Record<stri
     group.userData.boothKey = booth.key
     scene.add(group)
     boothGroups.push(group)
-    jobs.push(load(`booth.${booth.key}`).then((model) => { if (model) group.add(model) }))
+    jobs.push(load(`booth.${booth.key}`).then((model) => {
+      if (!model) return
+      tintBrand(model, booth.brand_color)
+      group.add(model)
+    }))
     for (const slot of booth.product_slots) {
       jobs.push(load(`product.${booth.key}.${slot.key}`).then((model) => {
         if (!model) return
