@@ -15,7 +15,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cityverse.cities.kunshan.demo_people import DEMO_PASSWORD, DEMO_PEOPLE
-from cityverse.core.config import Settings, get_settings
+from cityverse.core.commandline import settings_or_exit
+from cityverse.core.config import Settings
 from cityverse.modules.assets.cli import app as assets_app
 from cityverse.modules.assets.evm.cli import app as evm_app
 from cityverse.modules.assets.ledger.cli import app as ledger_app
@@ -30,14 +31,6 @@ app.add_typer(assets_app, name="assets")
 console = Console(stderr=True)
 
 
-def _settings() -> Settings:
-    try:
-        return get_settings()
-    except ValueError as exc:
-        console.print(f"[red]Settings refused:[/red] {exc}")
-        raise typer.Exit(2) from exc
-
-
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
@@ -47,7 +40,7 @@ def serve(
     """Start the web server (API and web UI)."""
     import uvicorn
 
-    settings = _settings()
+    settings = settings_or_exit(console)
     bind_host, bind_port = host or settings.host, port or settings.port
     console.print(f"Cityverse at [bold]http://{bind_host}:{bind_port}[/bold]  "
                   f"(API docs: http://{bind_host}:{bind_port}/api/docs)")
@@ -61,7 +54,7 @@ def migrate(revision: Annotated[str, typer.Argument(help="Target revision.")] = 
     """Bring the database schema up to date."""
     from cityverse.core.migrate import upgrade
 
-    settings = _settings()
+    settings = settings_or_exit(console)
     with console.status("Migrating the database…"):
         upgrade(settings, revision)
     console.print(f"Database migrated to {revision}.")
@@ -86,7 +79,7 @@ def demo(
     force: Annotated[bool, typer.Option(help="Allow loading demo people outside dev.")] = False,
 ) -> None:
     """Load the city pack (places, demo enterprises, demo accounts); safe to run again."""
-    settings = _settings()
+    settings = settings_or_exit(console)
     if not settings.dev_mode and not force:
         console.print("[red]Refusing to load demo accounts outside dev mode[/red] (use --force).")
         raise typer.Exit(2)
@@ -128,7 +121,7 @@ def create_admin(
     from cityverse.core.auth.schemas import Username
     from cityverse.core.errors import AppError
 
-    settings = _settings()
+    settings = settings_or_exit(console)
     try:
         from pydantic import TypeAdapter
 

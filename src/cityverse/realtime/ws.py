@@ -15,7 +15,7 @@ import time
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from cityverse.core.auth import service as accounts
+from cityverse.core.auth.deps import SESSION_COOKIE, websocket_principal
 from cityverse.core.auth.policy import Role
 from cityverse.realtime.instance import CloseCode, Member
 from cityverse.realtime.protocol import Error, Hello, ProtocolError, decode_message
@@ -24,22 +24,11 @@ from cityverse.realtime.server import Identity, JoinRefused, WorldServer
 
 log = logging.getLogger("cityverse.realtime")
 
-SESSION_COOKIE = "cv_session"
 PATH = "/ws/world/{space}"
 
 
 async def authenticate(websocket: WebSocket) -> Identity | None:
-    header = websocket.headers.get("authorization", "")
-    token = header[7:].strip() if header[:7].lower() == "bearer " else ""
-    cookie = websocket.cookies.get(SESSION_COOKIE, "")
-    if not token and not cookie:
-        return None
-    app = websocket.app
-    async with app.state.sessionmaker() as session, session.begin():
-        if token:
-            found = await accounts.principal_from_token(session, token)
-        else:
-            found = await accounts.principal_from_session(session, app.state.settings, cookie)
+    found = await websocket_principal(websocket)
     if found is None:
         return None
     principal, user = found

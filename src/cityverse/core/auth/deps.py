@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, WebSocket
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from cityverse.core.auth import service
@@ -17,6 +17,21 @@ SESSION_COOKIE = "cv_session"
 # Declared as security schemes so the OpenAPI document shows both ways to authenticate.
 _cookie_scheme = APIKeyCookie(name=SESSION_COOKIE, auto_error=False)
 _bearer_scheme = HTTPBearer(auto_error=False)
+
+
+async def websocket_principal(websocket: WebSocket) -> service.Authenticated | None:
+    """Who opened a WebSocket: the bearer token or session cookie the HTTP API accepts
+    (browsers cannot add headers to a WebSocket, so they send the cookie)."""
+    header = websocket.headers.get("authorization", "")
+    token = header[7:].strip() if header[:7].lower() == "bearer " else ""
+    cookie = websocket.cookies.get(SESSION_COOKIE, "")
+    if not token and not cookie:
+        return None
+    app = websocket.app
+    async with app.state.sessionmaker() as session, session.begin():
+        if token:
+            return await service.principal_from_token(session, token)
+        return await service.principal_from_session(session, app.state.settings, cookie)
 
 
 async def optional_principal(

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from cityverse.core.config import Settings, get_settings
+from cityverse.core.commandline import settings_or_exit
+from cityverse.core.config import Settings
 
 if TYPE_CHECKING:
     from cityverse.modules.assets.rotation import RotationReport
@@ -16,14 +17,6 @@ if TYPE_CHECKING:
 app = typer.Typer(help="The digital-asset platform (keys, works, tokens).", no_args_is_help=True,
                   add_completion=False)
 console = Console(stderr=True)
-
-
-def _settings() -> Settings:
-    try:
-        return get_settings()
-    except ValueError as exc:
-        console.print(f"[red]Settings refused:[/red] {exc}")
-        raise typer.Exit(2) from exc
 
 
 @app.command("rotate-kek")
@@ -39,7 +32,7 @@ def rotate_kek(
     --ask-old. New: CITYVERSE_ASSETS_KEK_NEW, or typed. One transaction: all or nothing. Then
     set CITYVERSE_ASSETS_KEK to the new value and restart.
     """
-    settings = _settings()
+    settings = settings_or_exit(console)
     old = (typer.prompt("Old KEK", hide_input=True) if ask_old
            else settings.assets_kek or settings.secret_key)
     new = settings.assets_kek_new or typer.prompt("New KEK", hide_input=True,

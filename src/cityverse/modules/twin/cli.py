@@ -20,7 +20,8 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from cityverse.core.config import Settings, get_settings
+from cityverse.core.commandline import settings_or_exit
+from cityverse.core.config import Settings
 from cityverse.modules.twin.imports import Candidate, ImportFileError, Options
 from cityverse.modules.twin.service import BulkResult, Rejected
 from cityverse.modules.twin.telemetry import cli as telemetry_cli
@@ -32,14 +33,6 @@ BATCH = 500
 # The rule of the NGSILD-Tenant header.
 _TENANT = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
 SHOWN_REJECTIONS = 20
-
-
-def _settings() -> Settings:
-    try:
-        return get_settings()
-    except ValueError as exc:
-        console.print(f"[red]Settings refused:[/red] {exc}")
-        raise typer.Exit(2) from exc
 
 
 @app.command("import")
@@ -68,7 +61,7 @@ def import_file(
     if tenant and not _TENANT.match(tenant):
         console.print("[red]--tenant must be 1–64 letters, digits, - or _[/red]")
         raise typer.Exit(2)
-    settings = _settings()
+    settings = settings_or_exit(console)
     try:
         document = read_document(file)
         items = candidates(document, Options(entity_type, id_prefix, id_property))

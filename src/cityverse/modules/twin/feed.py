@@ -18,7 +18,7 @@ from collections import deque
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from cityverse.core.auth import service as accounts
+from cityverse.core.auth.deps import websocket_principal
 from cityverse.core.auth.policy import SIGNED_IN
 from cityverse.modules.twin.changes import Change
 from cityverse.modules.twin.models import DEFAULT_TENANT
@@ -27,7 +27,6 @@ from cityverse.modules.twin.view import update_of
 
 log = logging.getLogger("cityverse.twin.feed")
 PATH = "/ws/twin"
-SESSION_COOKIE = "cv_session"
 INBOX_LIMIT = 1_000  # batches waiting to be encoded; beyond it the oldest are dropped
 VIEWER_QUEUE_LIMIT = 64  # frames waiting for one viewer
 CLOSE_NOT_AUTHENTICATED = 4401
@@ -115,17 +114,7 @@ class LiveFeed:
 
 async def may_view(websocket: WebSocket) -> int | None:
     """None when the caller may read the twin (the API's read policy), else the close code."""
-    header = websocket.headers.get("authorization", "")
-    token = header[7:].strip() if header[:7].lower() == "bearer " else ""
-    cookie = websocket.cookies.get(SESSION_COOKIE, "")
-    if not token and not cookie:
-        return CLOSE_NOT_AUTHENTICATED
-    app = websocket.app
-    async with app.state.sessionmaker() as session, session.begin():
-        if token:
-            found = await accounts.principal_from_token(session, token)
-        else:
-            found = await accounts.principal_from_session(session, app.state.settings, cookie)
+    found = await websocket_principal(websocket)
     if found is None:
         return CLOSE_NOT_AUTHENTICATED
     allowed, _ = found[0].allowed(SIGNED_IN)

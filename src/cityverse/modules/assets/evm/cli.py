@@ -9,21 +9,14 @@ import typer
 from rich.console import Console
 from sqlalchemy import func, select
 
-from cityverse.core.config import Settings, get_settings
+from cityverse.core.commandline import settings_or_exit
+from cityverse.core.config import Settings
 from cityverse.modules.assets.evm.models import EvmContract, EvmOutbox
 
 app = typer.Typer(help="The optional EVM mirror of tokens (ERC-721).", no_args_is_help=True,
                   add_completion=False)
 console = Console(stderr=True)
 FAILURES_SHOWN = 5
-
-
-def _settings() -> Settings:
-    try:
-        return get_settings()
-    except ValueError as exc:
-        console.print(f"[red]Settings refused:[/red] {exc}")
-        raise typer.Exit(2) from exc
 
 
 @app.command()
@@ -37,7 +30,7 @@ def accounts(
         regulator_account,
     )
 
-    settings = _settings()
+    settings = settings_or_exit(console)
     sys.stdout.write(f"operator  {operator_account(settings).address}\n")
     sys.stdout.write(f"regulator {regulator_account(settings).address}\n")
     if holder:
@@ -64,7 +57,7 @@ async def _status(settings: Settings) -> tuple[dict[str, int], list[EvmOutbox], 
 @app.command()
 def status() -> None:
     """Operations by state, the latest refused ones, and the contract on each chain."""
-    settings = _settings()
+    settings = settings_or_exit(console)
     counts, failed, contracts = asyncio.run(_status(settings))
     state = "on" if settings.evm_enabled else "off (CITYVERSE_EVM_ENABLED)"
     sys.stdout.write(f"mirror: {state}\n")

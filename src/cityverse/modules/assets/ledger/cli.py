@@ -9,21 +9,14 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from cityverse.core.config import Settings, get_settings
+from cityverse.core.commandline import settings_or_exit
+from cityverse.core.config import Settings
 from cityverse.modules.assets.ledger.encoding import b64encode
 from cityverse.modules.assets.ledger.verify import AuditReport, ProgressFn
 
 app = typer.Typer(help="The verifiable log (digital-asset ledger).", no_args_is_help=True,
                   add_completion=False)
 console = Console(stderr=True)
-
-
-def _settings() -> Settings:
-    try:
-        return get_settings()
-    except ValueError as exc:
-        console.print(f"[red]Settings refused:[/red] {exc}")
-        raise typer.Exit(2) from exc
 
 
 async def _audit(settings: Settings, progress: ProgressFn) -> AuditReport:
@@ -47,7 +40,7 @@ def verify() -> None:
 
     Exits 1 naming the first edited, deleted or reordered row.
     """
-    settings = _settings()
+    settings = settings_or_exit(console)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console) as bar:
         task = bar.add_task("Verifying the ledger", total=None)
@@ -71,7 +64,7 @@ def vkey() -> None:
     """Print the verifier key that checks this log's checkpoints."""
     from cityverse.modules.assets.ledger.keys import log_verifier
 
-    sys.stdout.write(log_verifier(_settings()).vkey + "\n")
+    sys.stdout.write(log_verifier(settings_or_exit(console)).vkey + "\n")
 
 
 @app.command()
@@ -79,6 +72,6 @@ def keygen() -> None:
     """Make a new checkpoint signing key for CITYVERSE_LEDGER_SIGNING_KEY (printed on stdout)."""
     from cityverse.modules.assets.ledger.note import Signer
 
-    signer = Signer.generate(_settings().ledger_origin)
+    signer = Signer.generate(settings_or_exit(console).ledger_origin)
     sys.stdout.write(signer.skey + "\n")
     console.print(f"Verifier key (public): {signer.vkey}")

@@ -9,19 +9,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from cityverse.core.config import Settings, get_settings
+from cityverse.core.commandline import settings_or_exit
+from cityverse.core.config import Settings
 
 app = typer.Typer(help="The city twin's devices and telemetry.", no_args_is_help=True,
                   add_completion=False)
 console = Console(stderr=True)
-
-
-def _settings() -> Settings:
-    try:
-        return get_settings()
-    except ValueError as exc:
-        console.print(f"[red]Settings refused:[/red] {exc}")
-        raise typer.Exit(2) from exc
 
 
 def _broker_url(settings: Settings) -> str:
@@ -53,7 +46,7 @@ def simulate(
 ) -> None:
     """Publish realistic readings for every sensor entity of the twin, one MQTT device each
     (devices are registered as needed; the simulator's own devices get fresh keys)."""
-    settings = _settings()
+    settings = settings_or_exit(console)
     target = url or _broker_url(settings)
     console.print(f"Simulating the twin's sensors over [bold]{target}[/bold] (Ctrl-C stops)")
     try:
@@ -79,4 +72,4 @@ async def _password_file(settings: Settings) -> str:
 def mqtt_passwords() -> None:
     """Print a Mosquitto `password_file` of the enabled devices (the registry's own hashes):
     with an external broker, install it and send the broker SIGHUP after device changes."""
-    sys.stdout.write(asyncio.run(_password_file(_settings())))
+    sys.stdout.write(asyncio.run(_password_file(settings_or_exit(console))))
