@@ -22,7 +22,7 @@ async def test_load_is_idempotent(app: FastAPI, settings: Settings,
     assert first == second == {"places": 28, "enterprises": 40, "people": 8,
                                "support_services": 12, "support_requests": 96,
                                "taskforce_tasks": 30, "products": 48, "demo_orders": 6,
-                               "twin_entities": 2464}
+                               "demo_meetings": 3, "twin_entities": 2464}
     summary = (await client.get("/api/portal/summary")).json()
     # Eight demo people and five staff of demo enterprises who file service requests.
     assert summary == {"users": 13, "verified_users": 3, "enterprises": 40, "places": 28}
