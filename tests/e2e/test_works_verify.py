@@ -140,8 +140,12 @@ def test_a_visitor_without_a_verified_name_is_told_why(page: Page) -> None:
 
 def test_an_own_browser_key_signs_the_registration(page: Page) -> None:
     """WebCrypto Ed25519 in Chromium: the key is made and kept in the browser, the server only
-    verifies what it signs."""
-    login(page, "enterprise", DEMO_PASSWORD)
+    verifies what it signs.
+
+    A user who takes their own key keeps it, so each own-key browser test takes a demo user of
+    its own ("enterprise" gifts in test_own_key_tokens.py); this one runs after the creator's
+    custodial registrations above."""
+    login(page, "creator", DEMO_PASSWORD)
     page.goto("/works")
     page.locator(".advanced summary").click()
     page.get_by_test_id("external-key-create").click()
