@@ -36,9 +36,9 @@ def server(server_data: Path) -> Iterator[ServerProcess]:
            # Negotiation meetings can be booked at any hour, so the tests run at any time.
            "CITYVERSE_EXPO_MEETING_HOURS": "00:00-24:00",
            # The demo's device simulator publishes to the embedded broker (on a port of its
-           # own) every few seconds, so the city view can be watched changing.
+           # own) every 10 s, so the city view can be watched changing.
            "CITYVERSE_MQTT_PORT": str(free_port()), "CITYVERSE_TWIN_SIMULATOR": "on",
-           "CITYVERSE_TWIN_SIMULATOR_INTERVAL_S": "3"}
+           "CITYVERSE_TWIN_SIMULATOR_INTERVAL_S": "10"}
     for command in ("migrate", "demo"):
         subprocess.run([str(CLI), command], env={**os.environ, **env}, check=True,
                        capture_output=True)
