@@ -18,7 +18,7 @@ from websockets.exceptions import ConnectionClosed
 
 from cityverse.core.auth.policy import Role
 from cityverse.core.config import Settings
-from cityverse.modules.twin import feed
+from cityverse.modules.twin import feed, view
 from realtime.world_support import LiveWorld, serve_world, world_test_config
 
 SignedInFactory = Callable[..., Awaitable[httpx.AsyncClient]]
@@ -110,6 +110,20 @@ async def test_replay_buckets_the_last_hours(officer: httpx.AsyncClient) -> None
                                    "values": [10.0, 10.0, 20.0, 20.0, 20.0, 30.0]}
     refused = await officer.get("/api/twin/view/replay", params={"hours": 48})
     assert refused.status_code == 422
+
+
+async def test_a_replay_over_its_row_budget_keeps_the_recent_hours(
+    officer: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    series = [sensor(value, minutes_ago=m) for value, m in [(10.0, 170), (20.0, 100), (30.0, 5)]]
+    await officer.post(f"{BASE}/temporal/entities", json={
+        **series[0], "pm25": [s["pm25"] for s in series]})
+    monkeypatch.setattr(view, "MAX_REPLAY_ROWS", 2)
+    replay = (await officer.get("/api/twin/view/replay",
+                                params={"hours": 3, "buckets": 6})).json()
+    assert replay["truncated"] is True
+    # The oldest reading is the one left out; the slider's recent end is complete.
+    assert replay["series"][0]["values"] == [None, None, 20.0, 20.0, 20.0, 30.0]
 
 
 # The live feed -------------------------------------------------------------------------

@@ -39,7 +39,7 @@ KINDS = {"Building": "building", "Road": "road", "WaterBody": "water",
          **{name: "sensor" for name in SENSOR_TYPES}}
 LABEL_ATTRS = ("name", "address")
 MAX_LAYER_FEATURES = 50_000
-MAX_REPLAY_ROWS = 300_000  # history rows one replay reads at most (newest dropped beyond)
+MAX_REPLAY_ROWS = 300_000  # history rows one replay reads at most (oldest dropped beyond)
 MAX_TEXT_VALUE = 80  # longer strings are descriptions, not values worth drawing
 
 
@@ -208,7 +208,9 @@ async def replay(session: AsyncSession, terms: TermMap, span: Window) -> dict[st
                TwinAttributeInstance.observed_at <= span.end,
                TwinEntity.id.in_(select(TwinEntityType.entity_pk)
                                  .where(TwinEntityType.type_iri.in_(sensor_iris))))
-        .order_by(TwinAttributeInstance.observed_at, TwinAttributeInstance.id)
+        # Newest first: when a busy city exceeds the row budget, the window's oldest rows are
+        # the ones left out, so the recent hours (where the slider starts) are always whole.
+        .order_by(TwinAttributeInstance.observed_at.desc(), TwinAttributeInstance.id.desc())
         .limit(MAX_REPLAY_ROWS + 1)
     )
     found = rows.all()
@@ -219,7 +221,9 @@ async def replay(session: AsyncSession, terms: TermMap, span: Window) -> dict[st
         if isinstance(value, bool) or not isinstance(value, int | float):
             continue
         values = series.setdefault((entity_id, attr_iri), [None] * span.buckets)
-        values[span.index(observed_at)] = value
+        slot = span.index(observed_at)
+        if values[slot] is None:  # the first row seen is the bucket's last value
+            values[slot] = value
     names = await short_names(terms, [attr for _, attr in series])
     return {
         "start": iso(span.start), "end": iso(span.end), "bucketSeconds": span.bucket_seconds,
