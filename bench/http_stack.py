@@ -1,11 +1,11 @@
 """Per-request cost of the HTTP stack: the ASGI app called directly, one request at a time (no
 client, no sockets, so the figures are the server's alone): a public GET without a database
 (/api/health), a signed-in NGSI-LD entity GET, a signed-in paged list (/api/notifications),
-and a batch upsert of 500 entities. Prints one JSON object: requests per second and CPU per
+and batch upserts of 10 and of 500 entities. Prints one JSON object: requests per second and CPU per
 request of this process.
 
     .venv/bin/python bench/http_stack.py [--requests 2000] [--batches 20] [--batch 500]
-                                   [--profile health|entity|notifications|upsert]
+                                   [--profile health|entity|notifications|small-upsert|upsert]
 
 --profile prints the cProfile of that scenario (top functions by own and cumulative time)
 to stderr. SQLite in a temporary folder.
@@ -143,17 +143,21 @@ async def run(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
         async def notifications(_: int) -> tuple[int, bytes]:
             return await call("GET", "/api/notifications", query=b"page=1&size=20")
 
-        async def upsert(number: int) -> tuple[int, bytes]:
-            chunk = [sensor(n, number + 2) for n in range(args.batch)]
-            return await call("POST", f"{BASE}/entityOperations/upsert", json.dumps(chunk).encode(),
-                              query=b"options=update")
+        def upsert(size: int) -> Send:
+            async def send(number: int) -> tuple[int, bytes]:
+                chunk = [sensor(n, number + 2) for n in range(size)]
+                return await call("POST", f"{BASE}/entityOperations/upsert",
+                                  json.dumps(chunk).encode(), query=b"options=update")
+            return send
 
         return {
             "health_get": await measure(health, args.requests, args.profile == "health"),
             "ngsi_ld_entity_get": await measure(entity, args.requests, args.profile == "entity"),
             "notifications_page": await measure(notifications, args.requests,
                                                 args.profile == "notifications"),
-            f"batch_upsert_{args.batch}": await measure(upsert, args.batches,
+            "batch_upsert_10": await measure(upsert(10), args.requests // 4,
+                                             args.profile == "small-upsert"),
+            f"batch_upsert_{args.batch}": await measure(upsert(args.batch), args.batches,
                                                        args.profile == "upsert"),
         }
 
@@ -164,7 +168,7 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=20)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--profile", default=None,
-                        choices=("health", "entity", "notifications", "upsert"))
+                        choices=("health", "entity", "notifications", "small-upsert", "upsert"))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
 import cityverse
@@ -74,10 +74,30 @@ def route_policy(route: APIRoute) -> Policy | None:
     return None
 
 
+def api_routers() -> list[APIRouter]:
+    """The routers of the platform, in the order requests are matched against them."""
+    return [ops_router, *(r for m in MODULES for r in m.routers)]
+
+
 def api_routes() -> list[APIRoute]:
     """Every API route of the platform, read from the routers the modules declare."""
-    routers = [ops_router, *(r for m in MODULES for r in m.routers)]
-    return [route for router in routers for route in router.routes if isinstance(route, APIRoute)]
+    return [r for router in api_routers() for r in router.routes if isinstance(r, APIRoute)]
+
+
+def _add_routes(app: FastAPI, routers: list[APIRouter]) -> None:
+    """Puts the routers' routes straight into the app's route table, in order.
+
+    This FastAPI's `include_router` keeps each router as a branch resolved while matching: a
+    request walks every branch before its own through that indirection (~2.5 µs per route
+    tried, and the chosen branch is matched twice), ~0.25 ms of every NGSI-LD request and
+    ~0.5 ms for the last module's routes. The routes already carry their router's prefix,
+    tags, responses and route class; a router setting that only `include_router` would apply
+    (dependencies, form limits, startup hooks) is refused rather than silently dropped.
+    """
+    for router in routers:
+        if router.dependencies or router.form_limits or router.on_startup or router.on_shutdown:
+            raise RuntimeError(f"router {router.prefix!r} needs include_router")
+        app.router.routes.extend(router.routes)
 
 
 def _methods_by_path(routes: list[APIRoute]) -> Callable[[str], set[str]]:
@@ -131,10 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.registry = Registry(list(MODULES))
     install_error_handlers(app)
-    app.include_router(ops_router)
-    for module in MODULES:
-        for router in module.routers:
-            app.include_router(router)
+    _add_routes(app, api_routers())
     _check_every_route_declares_access()
     larger_bodies = {
         path: limit for module in MODULES if module.body_limits is not None

@@ -47,7 +47,8 @@ class PageParams:
         return query.order_by(ordered, tiebreak).offset(self.offset).limit(self.size)
 
 
-def page_params(
+# async so FastAPI calls it in the event loop, not in a worker thread (see core.http).
+async def page_params(
     page: int = Query(1, ge=1, le=100_000, description="Page number, from 1."),
     size: int = Query(20, ge=1, le=MAX_PAGE_SIZE, description="Items per page."),
     sort: str | None = Query(

@@ -30,7 +30,7 @@ Paging = Annotated[PageParams, Depends(page_params)]
 Month = Annotated[str, Path(pattern=MONTH_PATTERN, examples=["2025-10"])]
 
 
-def dashboard_cache(request: Request) -> service.DashboardCache:
+async def dashboard_cache(request: Request) -> service.DashboardCache:
     cache: service.DashboardCache = request.app.state.industry_dashboard_cache
     return cache
 
