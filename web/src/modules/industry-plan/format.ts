@@ -1,5 +1,7 @@
 import { currentLocale } from '@/i18n'
 
+export { todayIso } from '@/shared/ui/format'
+
 const YI = 100_000_000 // 亿
 
 /** Yuan as people read them: 亿/万 in Chinese, bn/m in English. */
@@ -23,10 +25,4 @@ export function formatAmount(value: number, unit: string, t: (key: string, p?: R
   const n = new Intl.NumberFormat(currentLocale()).format(value)
   if (unit === 'm2') return `${n} m²`
   return t(`industryPlan.units.${unit}`, { n })
-}
-
-/** Today as YYYY-MM-DD in local time, for date pickers. */
-export function todayIso(): string {
-  const d = new Date()
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
 }

@@ -17,3 +17,9 @@ export function prettyJson(value: unknown): string {
   if (value === null || value === undefined) return '—'
   return JSON.stringify(value, null, 2)
 }
+
+/** Today as YYYY-MM-DD in local time, for date pickers. */
+export function todayIso(): string {
+  const d = new Date()
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+}
