@@ -5,10 +5,8 @@ sees the provenance proofs and the work's certificate verified in the browser.""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -16,10 +14,8 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from cityverse.cities.kunshan.demo_people import DEMO_PASSWORD
-from cityverse.core.config import Settings
-from cityverse.core.db import create_engine, create_sessionmaker
 from cityverse.modules.assets.tokens import service as tokens
-from e2e.browsing import login, logout, shot
+from e2e.browsing import login, logout, on_server_database, shot
 from e2e.test_works_verify import artwork, upload
 
 pytestmark = pytest.mark.browser
@@ -146,20 +142,9 @@ def test_register_review_mint_gift_freeze_and_verify_publicly(
 
 
 def _backdate(server_data: Path, collection_id: int, days: int) -> None:
-    """Move a collection's mint and holdings into the past in the server's database (the demo
-    loader's helper), from a thread of its own: sync Playwright holds this thread's loop."""
-
-    async def run() -> None:
-        settings = Settings(_env_file=None, env="dev", data_dir=server_data)  # type: ignore[call-arg]
-        engine = create_engine(settings)
-        try:
-            async with create_sessionmaker(engine)() as session, session.begin():
-                await tokens.backdate_collection(session, collection_id, days)
-        finally:
-            await engine.dispose()
-
-    with ThreadPoolExecutor(1) as thread:
-        thread.submit(asyncio.run, run()).result()
+    """Move a collection's mint and holdings into the past (the demo loader's helper)."""
+    on_server_database(
+        server_data, lambda session: tokens.backdate_collection(session, collection_id, days))
 
 
 def test_a_holder_turns_the_3d_work_and_phones_fit(page: Page, phone: Page) -> None:

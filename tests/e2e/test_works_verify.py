@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
 from cityverse.cities.kunshan.demo_people import DEMO_PASSWORD
-from e2e.browsing import login, logout, shot
+from e2e.browsing import login, logout, realname_user, shot
 
 
 def artwork() -> bytes:
@@ -140,12 +140,10 @@ def test_a_visitor_without_a_verified_name_is_told_why(page: Page) -> None:
 
 def test_an_own_browser_key_signs_the_registration(page: Page) -> None:
     """WebCrypto Ed25519 in Chromium: the key is made and kept in the browser, the server only
-    verifies what it signs.
-
-    A user who takes their own key keeps it, so each own-key browser test takes a demo user of
-    its own ("enterprise" gifts in test_own_key_tokens.py); this one runs after the creator's
-    custodial registrations above."""
-    login(page, "creator", DEMO_PASSWORD)
+    verifies what it signs. A creator of this test's own takes the key: a user keeps the key
+    they take."""
+    password = realname_user(page, "designer_xu", "徐若岚", role="creator")
+    login(page, "designer_xu", password)
     page.goto("/works")
     page.locator(".advanced summary").click()
     page.get_by_test_id("external-key-create").click()
