@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import time
+from datetime import UTC, datetime, timedelta, timezone
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -91,14 +92,16 @@ async def test_embedded_broker_ingests_readings_into_entity_history_and_notifica
         device = await wire.Publisher.connect(broker_url(settings), "ks-aq-001", key)
         for value in (31.0, 35.5, 40.25):
             device.publish(TOPIC, json.dumps({"pm25": value, "no2": 12}).encode())
-        device.publish(TOPIC, json.dumps(
-            {"pm25": 41.0, "observedAt": "2026-11-24T02:00:00+08:00"}).encode())
+        # Observed an hour from now (a device clock ahead): still the newest, kept in UTC.
+        later = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
+        device.publish(TOPIC, json.dumps({"pm25": 41.0, "observedAt": later.astimezone(
+            timezone(timedelta(hours=8))).isoformat()}).encode())
         await device.drain()
         telemetry = app.state.twin_telemetry
         await wait_until(lambda: telemetry.pipeline.counters.accepted == 4)
         latest = await pm25(officer)
         assert latest["value"] == 41.0 and latest["unitCode"] == "GQ"
-        assert latest["observedAt"] == "2026-11-23T18:00:00.000Z"
+        assert latest["observedAt"] == later.strftime("%Y-%m-%dT%H:%M:%S.000Z")
         async with app.state.sessionmaker() as session:
             values = list(await session.scalars(
                 select(TwinAttributeInstance.instance).where(
@@ -145,7 +148,7 @@ async def test_bad_payloads_are_counted_and_ingest_goes_on(
 ) -> None:
     key = await sensor_with_device(officer)
     device = await wire.Publisher.connect(broker_url(settings), "ks-aq-001", key)
-    for bad in (b"not json", b"[1, 2]", b'{"pm25": NaN}', b'{"type": "Hack"}', b"{}",
+    for bad in (b"not json", b"[]", b'{"pm25": NaN}', b'{"type": "Hack"}', b"{}",
                 b'{"pm25": 1, "observedAt": "yesterday"}', b'{"pm25": null}'):
         device.publish(TOPIC, bad)
     device.publish(TOPIC, b'{"pm25": 55.5}')

@@ -7,12 +7,16 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, select
+import sqlalchemy as sa
+from sqlalchemy import JSON, Select, String, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import TypeDecorator
 
+from cityverse.core.db import UtcDateTime
 from cityverse.modules.twin.models import TwinAttributeInstance, core_table
 from cityverse.modules.twin.ngsild.entity import StoredEntity, iso, parse_datetime
 from cityverse.modules.twin.ngsild.temporal import TimeQuery
@@ -24,10 +28,67 @@ def new_instance_id() -> str:
 
 def new_instance_ids(count: int) -> list[str]:
     """Random (version 4) ids from one read of the system's random source: a batch writes
-    thousands, and uuid4() reads it once per id."""
-    raw = os.urandom(16 * count)
-    return [f"urn:ngsi-ld:attribute:instance:{uuid.UUID(bytes=raw[i:i + 16], version=4)}"
-            for i in range(0, 16 * count, 16)]
+    thousands, and uuid4() reads it once and builds a UUID object per id."""
+    digits = os.urandom(16 * count).hex()
+    ids = []
+    for start in range(0, 32 * count, 32):
+        h = digits[start:start + 32]
+        # Version nibble 4 and variant bits 10xx, as uuid4() sets them.
+        variant = _VARIANT[h[16]]
+        ids.append(f"urn:ngsi-ld:attribute:instance:{h[:8]}-{h[8:12]}-4{h[13:16]}-"
+                   f"{variant}{h[17:20]}-{h[20:]}")
+    return ids
+
+
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+
+
+class SerialisedJson(TypeDecorator[str]):
+    """A JSON column given text that is already JSON: the caller serialised it once, with the
+    parts it shares between rows (telemetry writes thousands of near-identical instances)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Any) -> None:
+        return None
+
+
+# The history table for appends of pre-serialised instances (see append_serialised).
+_APPEND = sa.table(
+    TwinAttributeInstance.__tablename__,
+    sa.column("tenant", String()), sa.column("entity_id", String()),
+    sa.column("attr_iri", String()), sa.column("dataset_id", String()),
+    sa.column("instance_id", String()), sa.column("observed_at", UtcDateTime()),
+    sa.column("modified_at", UtcDateTime()), sa.column("instance", SerialisedJson()),
+)
+_APPEND_INSERT = _APPEND.insert()
+
+
+@dataclass(slots=True)
+class SerialisedRow:
+    """One history row whose instance is JSON text already."""
+
+    entity_id: str
+    attr_iri: str
+    observed_at: datetime
+    instance: str
+
+
+async def append_serialised(
+    session: AsyncSession, tenant: str, rows: Sequence[SerialisedRow], moment: datetime
+) -> None:
+    """Append many default-instance rows in one Core executemany: no ORM object and no JSON
+    encoding per row."""
+    if not rows:
+        return
+    params = [
+        {"tenant": tenant, "entity_id": row.entity_id, "attr_iri": row.attr_iri,
+         "dataset_id": "", "instance_id": instance_id, "observed_at": row.observed_at,
+         "modified_at": moment, "instance": row.instance}
+        for row, instance_id in zip(rows, new_instance_ids(len(rows)), strict=True)
+    ]
+    await session.execute(_APPEND_INSERT, params)
 
 
 async def record_many(
@@ -54,17 +115,6 @@ async def record_instances(
     instances: Sequence[dict[str, Any]], moment: datetime,
 ) -> None:
     rows = [_row(tenant, entity_id, attr_iri, dict(instance), moment) for instance in instances]
-    if rows:
-        await session.execute(core_table(TwinAttributeInstance).insert(), rows)
-
-
-async def record_each(
-    session: AsyncSession, tenant: str, items: Sequence[tuple[str, str, dict[str, Any]]],
-    moment: datetime,
-) -> None:
-    """(entity id, attribute IRI, instance) one by one: telemetry may bring several readings
-    of one attribute in a batch, and each is part of its history."""
-    rows = [_row(tenant, entity_id, iri, instance, moment) for entity_id, iri, instance in items]
     if rows:
         await session.execute(core_table(TwinAttributeInstance).insert(), rows)
 
