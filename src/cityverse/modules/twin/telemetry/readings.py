@@ -47,7 +47,7 @@ class BadReading(ValueError):
         self.code = code
 
 
-@dataclass
+@dataclass(slots=True)
 class Reading:
     device_id: str
     values: dict[str, Any]
@@ -171,15 +171,25 @@ def check_values(values: dict[str, Any], mapping: dict[str, Any]) -> dict[str, A
         raise BadReading("the reading has no values")
     if len(values) > MAX_VALUES:
         raise BadReading(f"a reading holds at most {MAX_VALUES} values")
-    named: dict[str, Any] = {}
+    # Without a mapping the reading's own dict is used as it is: it belongs to this reading.
+    named: dict[str, Any] = {} if mapping else values
     for raw_name, value in values.items():
-        name = str(mapping.get(raw_name, raw_name))
-        if not _NAME.match(name) or name in _RESERVED:
-            raise BadReading(f"{raw_name!r} is not an attribute name a device may write")
+        name = str(mapping.get(raw_name, raw_name)) if mapping else raw_name
+        if name not in _WRITABLE:
+            if not _NAME.match(name) or name in _RESERVED:
+                raise BadReading(f"{raw_name!r} is not an attribute name a device may write")
+            if len(_WRITABLE) < _WRITABLE_KEPT:
+                _WRITABLE.add(name)
         if value is None or (isinstance(value, float) and not math.isfinite(value)):
             raise BadReading(f"{raw_name!r} has no value")
-        named[name] = value
+        if mapping:
+            named[name] = value
     return named
+
+
+# Names already found writable: a fleet uses a few names over and over.
+_WRITABLE: set[str] = set()
+_WRITABLE_KEPT = 10_000
 
 
 # A reading that passed its device's checks: (its index in the batch, attribute short name
@@ -290,7 +300,7 @@ def _merge(
             one = series.get(name)
             if one is None:
                 one = series[name] = _Series(entity.attrs.get(iris[name], []), stamp)
-            appended.append(history.SerialisedRow(
+            appended.append((
                 entity.id, iris[name], observed,
                 f'{one.head}{json.dumps(value)}, "observedAt": "{observed_text}"{one.tail}'))
             if one.newest_at is None or observed >= one.newest_at:
