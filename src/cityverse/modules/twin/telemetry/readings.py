@@ -47,7 +47,7 @@ class BadReading(ValueError):
         self.code = code
 
 
-@dataclass(slots=True)
+@dataclass
 class Reading:
     device_id: str
     values: dict[str, Any]
