@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import os
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -24,16 +25,18 @@ def new_instance_id() -> str:
 
 
 def new_instance_ids(count: int) -> list[str]:
-    """Random (version 4) ids from one read of the system's random source: a batch writes
-    thousands, and uuid4() reads it once and builds a UUID object per id."""
-    digits = os.urandom(16 * count).hex()
+    """Time-ordered (version 7, RFC 9562) ids: the milliseconds since the epoch, then random
+    bits from one read of the system's random source. Ids of one batch share their leading
+    digits, so the unique index on instance ids takes them at its end instead of at random
+    places (with random ids, inserts slowed down as the history grew)."""
+    millis = f"{time.time_ns() // 1_000_000:012x}"
+    digits = os.urandom(10 * count).hex()
     ids = []
-    for start in range(0, 32 * count, 32):
-        h = digits[start:start + 32]
-        # Version nibble 4 and variant bits 10xx, as uuid4() sets them.
-        variant = _VARIANT[h[16]]
-        ids.append(f"urn:ngsi-ld:attribute:instance:{h[:8]}-{h[8:12]}-4{h[13:16]}-"
-                   f"{variant}{h[17:20]}-{h[20:]}")
+    for start in range(0, 20 * count, 20):
+        h = digits[start:start + 20]
+        # Version nibble 7, then the variant bits 10xx.
+        ids.append(f"urn:ngsi-ld:attribute:instance:{millis[:8]}-{millis[8:]}-7{h[:3]}-"
+                   f"{_VARIANT[h[3]]}{h[4:7]}-{h[7:19]}")
     return ids
 
 
