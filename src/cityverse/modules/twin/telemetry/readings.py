@@ -302,7 +302,7 @@ def _merge(
                 one = series[name] = _Series(entity.attrs.get(iris[name], []), stamp)
             appended.append((
                 entity.id, iris[name], observed,
-                f'{one.head}{json.dumps(value)}, "observedAt": "{observed_text}"{one.tail}'))
+                f'{one.head}{_json(value)}, "observedAt": "{observed_text}"{one.tail}'))
             if one.newest_at is None or observed >= one.newest_at:
                 one.newest, one.newest_at = value, observed
     changed = False
@@ -319,6 +319,15 @@ def _merge(
             other for other in entity.attrs.get(iri, []) if "datasetId" in other]
         changed = True
     return changed
+
+
+def _json(value: Any) -> str:
+    """A reading's value as JSON; numbers (nearly all readings) without the encoder's setup.
+    json writes a float as repr() does, and check_values refused NaN and infinities."""
+    kind = value.__class__
+    if kind is float or kind is int:
+        return repr(value)
+    return json.dumps(value)
 
 
 def _stored_time(observed: Any) -> datetime | None:
