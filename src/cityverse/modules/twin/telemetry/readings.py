@@ -265,17 +265,19 @@ async def _write_tenant(
     await history.append_serialised(session, tenant, appended, moment)
 
 
+_HISTORY_HEAD = '{"type": "Property", "value": '
+
+
 class _Series:
     """One attribute of one entity within a batch: the JSON every history row of it shares,
     and the newest reading seen."""
 
-    __slots__ = ("current", "current_at", "head", "newest", "newest_at", "tail")
+    __slots__ = ("current", "current_at", "newest", "newest_at", "tail")
 
     def __init__(self, current: list[dict[str, Any]], stamp: str) -> None:
         self.current = next((i for i in current if "datasetId" not in i), None)
         kept = {k: v for k, v in (self.current or {}).items() if k not in _REWRITTEN}
         # Sub-attributes and unitCode stay from the instance before; the rest is per reading.
-        self.head = '{"type": "Property", "value": '
         self.tail = f', "modifiedAt": "{stamp}"' + (f", {json.dumps(kept)[1:-1]}" if kept
                                                      else "") + "}"
         observed = (self.current or {}).get("observedAt")
@@ -302,7 +304,7 @@ def _merge(
                 one = series[name] = _Series(entity.attrs.get(iris[name], []), stamp)
             appended.append((
                 entity.id, iris[name], observed,
-                f'{one.head}{_json(value)}, "observedAt": "{observed_text}"{one.tail}'))
+                f'{_HISTORY_HEAD}{_json(value)}, "observedAt": "{observed_text}"{one.tail}'))
             if one.newest_at is None or observed >= one.newest_at:
                 one.newest, one.newest_at = value, observed
     changed = False
