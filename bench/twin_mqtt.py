@@ -1,11 +1,13 @@
 """Twin telemetry figures: MQTT readings ingested per second end to end (a device publishes
 → the embedded broker → the ingest queue → one transaction per batch updating the entities
-and appending history → committed), and the ingest queue alone (no broker) to show where the
-time goes. Devices publish from a separate process over real TCP connections, each with its
-own key. Prints one JSON object.
+and appending history → committed), once with one reading per message and once with arrays
+of --per-message readings, and the ingest queue alone (no broker) to show where the time
+goes. Devices publish from a separate process over real TCP connections, each with its own
+key. Each figure comes with the CPU seconds the platform's process spent (all its threads),
+as the machine may be shared. Prints one JSON object.
 
     .venv/bin/python bench/twin_mqtt.py [--devices 500] [--readings 100000] [--values 1]
-                                        [--database-url URL]
+                                        [--per-message 50] [--database-url URL]
 
 SQLite in a temporary folder unless --database-url names an empty, migratable database.
 """
@@ -48,8 +50,18 @@ def free_port() -> int:
         return port
 
 
-def payload(rng: random.Random, values: int) -> bytes:
-    return json.dumps({name: round(rng.uniform(5, 150), 1) for name in NAMES[:values]}).encode()
+def reading(rng: random.Random, values: int) -> dict[str, Any]:
+    return {name: round(rng.uniform(5, 150), 1) for name in NAMES[:values]}
+
+
+def payload(rng: random.Random, values: int, per_message: int = 1) -> bytes:
+    """One reading (an object), or an array of readings a second apart, as a device that
+    buffers its measurements sends them."""
+    if per_message == 1:
+        return json.dumps(reading(rng, values)).encode()
+    start = time.time() - per_message
+    return json.dumps([{**reading(rng, values), "observedAt": time.strftime(
+        "%Y-%m-%dT%H:%M:%SZ", time.gmtime(start + n))} for n in range(per_message)]).encode()
 
 
 async def prepare(app: Any, count: int) -> list[tuple[str, str]]:
@@ -70,13 +82,13 @@ async def prepare(app: Any, count: int) -> list[tuple[str, str]]:
 
 
 def publisher_process(url: str, credentials: list[tuple[str, str]], total: int, values: int,
-                      ready: Event, go: Event, done: Event) -> None:
+                      per_message: int, ready: Event, go: Event, done: Event) -> None:
     async def publish() -> None:
         rng = random.Random(3)
         connections = [await wire.Publisher.connect(url, device_id, key)
                        for device_id, key in credentials]
         topics = [f"cityverse/default/devices/{device_id}/attrs" for device_id, _ in credentials]
-        bodies = [payload(rng, values) for _ in range(997)]
+        bodies = [payload(rng, values, per_message) for _ in range(997 if per_message == 1 else 97)]
         ready.set()
         await asyncio.to_thread(go.wait)
         for n in range(total):
@@ -104,26 +116,32 @@ async def wait_ingested(app: Any, total: int, within_s: float) -> None:
 
 
 async def mqtt_end_to_end(app: Any, settings: Settings, credentials: list[tuple[str, str]],
-                          total: int, values: int) -> dict[str, Any]:
+                          readings: int, values: int, per_message: int) -> dict[str, Any]:
+    """`readings` readings in messages of `per_message` each; figures named after the form."""
+    messages = readings // per_message
     context = multiprocessing.get_context("spawn")
     ready, go, done = context.Event(), context.Event(), context.Event()
     child = context.Process(target=publisher_process, args=(
-        f"mqtt://127.0.0.1:{settings.mqtt_port}", credentials, total, values, ready, go, done))
+        f"mqtt://127.0.0.1:{settings.mqtt_port}", credentials, messages, values, per_message,
+        ready, go, done))
     child.start()
     await asyncio.to_thread(ready.wait, 120)
     counters = app.state.twin_telemetry.pipeline.counters
-    before = counters.accepted
-    began = time.perf_counter()
+    before, rejected_before = counters.accepted, counters.rejected
+    began, cpu_began = time.perf_counter(), time.process_time()
     go.set()
-    await wait_ingested(app, before + total, within_s=600)
-    elapsed = time.perf_counter() - began
+    await wait_ingested(app, before + rejected_before + messages * per_message, within_s=600)
+    elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu_began
     done.set()
     await asyncio.to_thread(child.join, 60)
     accepted = counters.accepted - before
-    return {"mqtt_readings": total, "mqtt_accepted": accepted,
-            "mqtt_rejected": counters.rejected,
-            "mqtt_readings_per_s": round(accepted / elapsed),
-            "mqtt_batches": counters.batches}
+    form = "mqtt_single" if per_message == 1 else "mqtt_batched"
+    return {f"{form}_readings": messages * per_message, f"{form}_accepted": accepted,
+            f"{form}_rejected": counters.rejected - rejected_before,
+            f"{form}_readings_per_s": round(accepted / elapsed),
+            f"{form}_messages_per_s": round(messages / elapsed),
+            f"{form}_server_cpu_s": round(cpu, 2),
+            f"{form}_readings_per_cpu_s": round(accepted / cpu) if cpu else None}
 
 
 async def queue_only(app: Any, credentials: list[tuple[str, str]], total: int,
@@ -134,23 +152,29 @@ async def queue_only(app: Any, credentials: list[tuple[str, str]], total: int,
     bodies = [payload(rng, values) for _ in range(997)]
     topics = [f"cityverse/default/devices/{device_id}/attrs" for device_id, _ in credentials]
     before = pipeline.counters.accepted
-    began = time.perf_counter()
+    began, cpu_began = time.perf_counter(), time.process_time()
     for n in range(total):
         pipeline.submit(topics[n % len(topics)], bodies[n % len(bodies)])
         if n % 5000 == 4999:
             await asyncio.sleep(0)
     await pipeline.drained()
-    elapsed = time.perf_counter() - began
-    return {"queue_only_readings_per_s": round((pipeline.counters.accepted - before) / elapsed)}
+    elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu_began
+    accepted = pipeline.counters.accepted - before
+    return {"queue_only_readings_per_s": round(accepted / elapsed),
+            "queue_only_server_cpu_s": round(cpu, 2)}
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         credentials = await prepare(app, args.devices)
-        figures: dict[str, Any] = {"devices": args.devices, "values_per_reading": args.values}
+        figures: dict[str, Any] = {"devices": args.devices, "values_per_reading": args.values,
+                                   "per_message": args.per_message}
         figures.update(await mqtt_end_to_end(app, settings, credentials, args.readings,
-                                             args.values))
+                                             args.values, 1))
+        if args.per_message > 1:
+            figures.update(await mqtt_end_to_end(app, settings, credentials, args.readings,
+                                                 args.values, args.per_message))
         figures.update(await queue_only(app, credentials, args.readings, args.values))
         async with app.state.sessionmaker() as session:
             figures["history_rows"] = await session.scalar(
@@ -163,6 +187,8 @@ def main() -> None:
     parser.add_argument("--devices", type=int, default=500)
     parser.add_argument("--readings", type=int, default=100_000)
     parser.add_argument("--values", type=int, default=1, choices=range(1, len(NAMES) + 1))
+    parser.add_argument("--per-message", type=int, default=50,
+                        help="readings per message in the batched run (1: single run only)")
     parser.add_argument("--batch", type=int, default=5000)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()

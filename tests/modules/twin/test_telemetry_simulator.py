@@ -140,3 +140,31 @@ async def test_simulator_feeds_every_sensor_entity_over_mqtt(
     again = Simulator(app.state.sessionmaker, url, interval_s=0.2, seed=8)
     await again.run(rounds=1)
     await wait_until(lambda: telemetry.pipeline.counters.accepted == 15)
+
+
+async def test_readings_measured_while_offline_go_out_as_one_array(
+    app: FastAPI, settings: Settings, officer: httpx.AsyncClient
+) -> None:
+    response = await officer.post("/ngsi-ld/v1/entities", json={
+        "id": "urn:ngsi-ld:WaterObserved:sim-offline", "type": "WaterObserved"})
+    assert response.status_code == 201
+    with socket.socket() as probe:  # a port nobody listens on: the broker is "down"
+        probe.bind(("127.0.0.1", 0))
+        down = f"mqtt://127.0.0.1:{probe.getsockname()[1]}"
+    offline = Simulator(app.state.sessionmaker, down, interval_s=0.05, seed=3)
+    (item,) = await offline.prepare()
+    for _ in range(3):
+        await offline._publish(item)
+    assert offline.published == 0 and len(item.unsent) == 3
+    online = Simulator(app.state.sessionmaker, f"mqtt://127.0.0.1:{settings.mqtt_port}",
+                       interval_s=0.05, seed=3)
+    await online._publish(item)  # the three kept readings and a new one, in one message
+    assert online.published == 4 and item.unsent == []
+    telemetry = app.state.twin_telemetry
+    await wait_until(lambda: telemetry.pipeline.counters.accepted == 4)
+    history = (await officer.get(
+        "/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:WaterObserved:sim-offline",
+        params={"timerel": "after", "timeAt": "2000-01-01T00:00:00Z"})).json()
+    assert {len(series) for name, series in history.items() if isinstance(series, list)} == {4}
+    assert item.publisher is not None
+    await item.publisher.close()

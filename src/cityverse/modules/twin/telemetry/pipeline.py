@@ -96,9 +96,13 @@ class IngestPipeline:
         parsed: list[Reading] = []
         for topic, payload in batch:
             try:
-                parsed.append(readings.from_mqtt(topic, payload))
+                found, refused = readings.from_mqtt(topic, payload)
             except BadReading as exc:
                 self._refuse(f"{topic}: {exc}")
+                continue
+            parsed.extend(found)
+            for detail in refused:
+                self._refuse(f"{topic}: {detail}")
         if not parsed:
             return
         with changes.collecting() as pending:

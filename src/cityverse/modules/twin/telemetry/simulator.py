@@ -9,7 +9,7 @@ import json
 import logging
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from cityverse.modules.twin.telemetry.models import TwinDevice
 from cityverse.modules.twin.telemetry.schemas import DeviceIn
 
 log = logging.getLogger("cityverse.twin.simulator")
+MAX_UNSENT = 100  # readings a simulated device keeps while it cannot reach the broker
 STEPS_PER_SECOND = 10  # how finely a round of readings is spread over the interval
 _SCENIC_WORDS = ("scenic", "tourist", "tourism", "景区", "古镇", "周庄", "锦溪", "千灯", "公园")
 
@@ -32,6 +33,7 @@ class SimulatedDevice:
     topic: str
     key: str
     publisher: wire.Publisher | None = None
+    unsent: list[dict[str, Any]] = field(default_factory=list)  # measured while offline
 
 
 def device_id_for(entity_id: str) -> str:
@@ -141,6 +143,10 @@ class Simulator:
                 await asyncio.sleep(wait)
 
     async def _publish(self, item: SimulatedDevice) -> None:
+        moment = now_utc()
+        item.unsent.append({**rules.reading(item.sensor, moment, self._rng),
+                            "observedAt": iso(moment)})
+        del item.unsent[:-MAX_UNSENT]
         if item.publisher is None or item.publisher.closed:
             try:
                 item.publisher = await wire.Publisher.connect(self._url, item.sensor.device_id,
@@ -149,11 +155,11 @@ class Simulator:
                 log.warning("device %s could not connect: %s", item.sensor.device_id, exc)
                 item.publisher = None
                 return
-        moment = now_utc()
-        values = rules.reading(item.sensor, moment, self._rng)
-        payload = json.dumps({**values, "observedAt": iso(moment)}).encode()
-        item.publisher.publish(item.topic, payload)
-        self.published += 1
+        # Like a real device: what it measured while offline goes out in one array message.
+        body: Any = item.unsent[0] if len(item.unsent) == 1 else item.unsent
+        item.publisher.publish(item.topic, json.dumps(body).encode())
+        self.published += len(item.unsent)
+        item.unsent = []
         try:
             await item.publisher.drain()
         except ConnectionError:
