@@ -37,6 +37,10 @@ class _Arrays:
         self.cell_x: IntArray = np.array([row[2][0] for row in rows], dtype=np.int64)
         self.cell_z: IntArray = np.array([row[2][1] for row in rows], dtype=np.int64)
         self.index = {cid: position for position, cid in enumerate(ordered)}
+        self.cell_size = grid.cell_size
+
+
+AvatarArrays = _Arrays
 
 
 def nearest_for_all(
@@ -48,23 +52,40 @@ def nearest_for_all(
     if cap == 0 or not viewers:
         return {viewer: [] for viewer in viewers}
     arrays = _Arrays(grid)
-    reach = math.ceil(view_range / grid.cell_size) + 2
-    by_cell: dict[Cell, list[int]] = {}
-    for viewer in viewers:
-        position = arrays.index[viewer]
-        key = (int(arrays.cell_x[position]), int(arrays.cell_z[position]))
-        by_cell.setdefault(key, []).append(position)
+    ranked = nearest_positions(arrays, [arrays.index[viewer] for viewer in viewers], cap,
+                               view_range)
     result: dict[int, list[int]] = {}
-    for (cell_x, cell_z), positions in by_cell.items():
+    for viewer, row in zip(viewers, ranked.tolist(), strict=True):
+        result[viewer] = [int(arrays.ids[position]) for position in row if position >= 0]
+    return result
+
+
+def nearest_positions(
+    arrays: _Arrays, viewers: list[int], cap: int, view_range: float
+) -> IntArray:
+    """The same ranking as a matrix: row i holds the array positions (indices into
+    ``arrays.ids``) of viewer ``viewers[i]``'s nearest ``cap`` avatars, nearest first, padded
+    with -1 — the form the batched frame build reads without a Python loop per avatar."""
+    cap = max(cap, 0)
+    ranked = np.full((len(viewers), cap), -1, dtype=np.int64)
+    if cap == 0 or not viewers:
+        return ranked
+    reach = math.ceil(view_range / arrays.cell_size) + 2
+    by_cell: dict[Cell, list[int]] = {}
+    for row, position in enumerate(viewers):
+        key = (int(arrays.cell_x[position]), int(arrays.cell_z[position]))
+        by_cell.setdefault(key, []).append(row)
+    viewer_positions = np.array(viewers, dtype=np.int64)
+    for (cell_x, cell_z), rows_here in by_cell.items():
         candidates = np.nonzero(
             (np.abs(arrays.cell_x - cell_x) <= reach) & (np.abs(arrays.cell_z - cell_z) <= reach)
         )[0]
-        for start in range(0, len(positions), ROW_CHUNK):
-            rows = np.array(positions[start:start + ROW_CHUNK], dtype=np.int64)
-            ranked = _rank(arrays, rows, candidates, cap, view_range, grid.cell_size)
-            for position, ids in zip(rows.tolist(), ranked, strict=True):
-                result[int(arrays.ids[position])] = ids
-    return result
+        for start in range(0, len(rows_here), ROW_CHUNK):
+            out_rows = np.array(rows_here[start:start + ROW_CHUNK], dtype=np.int64)
+            picked = _rank(arrays, viewer_positions[out_rows], candidates, cap, view_range,
+                           arrays.cell_size)
+            ranked[out_rows, :picked.shape[1]] = picked
+    return ranked
 
 
 def _distances(
@@ -93,9 +114,12 @@ def _distances(
 def _rank(
     arrays: _Arrays, rows: IntArray, candidates: IntArray, cap: int, view_range: float,
     cell_size: float,
-) -> list[list[int]]:
+) -> IntArray:
+    """Positions of each row's nearest avatars, nearest first, -1 past the ones in range."""
     d2 = _distances(arrays, rows, candidates, view_range, cell_size)
     keep = min(cap, d2.shape[1])
+    if keep == 0:
+        return np.empty((len(rows), 0), dtype=np.int64)
     if keep < d2.shape[1]:
         picked = np.argpartition(d2, keep - 1, axis=1)[:, :keep]
     else:
@@ -106,10 +130,9 @@ def _rank(
     order = np.argsort(values, axis=1, kind="stable")
     picked = np.take_along_axis(picked, order, axis=1)
     values = np.take_along_axis(values, order, axis=1)
-    counts = np.isfinite(values).sum(axis=1)
     _settle_ties(d2, picked, values, keep)
-    ids = arrays.ids[candidates][picked].tolist()
-    return [row[:count] for row, count in zip(ids, counts.tolist(), strict=True)]
+    positions: IntArray = np.where(np.isfinite(values), candidates[picked], -1)
+    return positions
 
 
 def _settle_ties(d2: FloatArray, picked: IntArray, values: FloatArray, keep: int) -> None:

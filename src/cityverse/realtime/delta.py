@@ -56,6 +56,12 @@ _FRAME_HEAD = bytes([0x97]) + msgpack.packb(PROTOCOL_VERSION) + msgpack.packb(
     int(MessageType.WORLD_UPDATE))
 _NO_CHANGE: Fragment = (b"", 0)
 
+
+def frame_head(tick: int) -> bytes:
+    """The bytes every world update of ``tick`` starts with: array header, version, type, tick."""
+    packed: bytes = msgpack.packb(tick)
+    return _FRAME_HEAD + packed
+
 # Snapshots older than this many unacknowledged ticks are forgotten; the client then gets full
 # states again, which is what a client that has stopped acknowledging deserves.
 MAX_PENDING_SNAPSHOTS = 64
