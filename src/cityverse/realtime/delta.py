@@ -52,7 +52,7 @@ class FragmentCache:
         return fragment
 
 # [version, type, ...] of a world update: a 7-item array, then the two small integers.
-_FRAME_HEAD = bytes([0x97]) + msgpack.packb(PROTOCOL_VERSION) + msgpack.packb(
+_FRAME_HEAD: bytes = bytes([0x97]) + msgpack.packb(PROTOCOL_VERSION) + msgpack.packb(
     int(MessageType.WORLD_UPDATE))
 _NO_CHANGE: Fragment = (b"", 0)
 
