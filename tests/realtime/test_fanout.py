@@ -56,13 +56,26 @@ def random_tick(
 
 @settings(max_examples=60, deadline=None)
 @given(data=st.data(), viewers=st.integers(1, 5), full_cap=st.integers(0, 4),
-       low_cap=st.integers(0, 4), ticks=st.integers(1, 6))
+       low_cap=st.integers(0, 4), ticks=st.integers(1, 6), dense_lookup=st.booleans())
 def test_batched_frames_are_the_reference_frames(
-    data: st.DataObject, viewers: int, full_cap: int, low_cap: int, ticks: int
+    data: st.DataObject, viewers: int, full_cap: int, low_cap: int, ticks: int,
+    dense_lookup: bool,
 ) -> None:
     """Random worlds (avatars come and go, stand still or move one field), random interest
     lists and acknowledgements that lag, skip and repeat: every frame is the reference's bytes
-    and decodes to the world the reference implies."""
+    and decodes to the world the reference implies. Client ids are found by table or, past
+    its size limit, by binary search."""
+    limit = fanout.DENSE_LOOKUP_LIMIT
+    fanout.DENSE_LOOKUP_LIMIT = limit if dense_lookup else 0
+    try:
+        _check_against_reference(data, viewers, full_cap, low_cap, ticks)
+    finally:
+        fanout.DENSE_LOOKUP_LIMIT = limit
+
+
+def _check_against_reference(
+    data: st.DataObject, viewers: int, full_cap: int, low_cap: int, ticks: int
+) -> None:
     ids = [3, 7, 8, 40, 41, 300, 70_000]
     cap = full_cap + low_cap
     batched = [SnapshotEncoder() for _ in range(viewers)]

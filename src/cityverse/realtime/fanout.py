@@ -41,6 +41,8 @@ _EMPTY_SNAPSHOT: npt.NDArray[np.int32] = np.empty((0, SNAPSHOT_COLUMNS), dtype=n
 # Rate classes in the work matrix (its low two bits); the baseline index sits above them.
 _FULL, _LOW_IDLE, _LOW_DUE = 1, 2, 3
 _EMPTY_ARRAY = b"\x90"
+# Largest client id for which positions are looked up in a table of that size (8 MB).
+DENSE_LOOKUP_LIMIT = 1 << 20
 
 
 class SnapshotEncoder:
@@ -120,6 +122,21 @@ class TickWorld:
         return cls(ids, states.astype(np.int32), codes.reshape(rows, SNAPSHOT_COLUMNS, 5),
                    lengths.reshape(rows, SNAPSHOT_COLUMNS))
 
+    def positions_of(self, client_ids: npt.NDArray[np.int32]) -> tuple[IntArray, BoolArray]:
+        """Each client id's position in ``ids`` (0 where absent), and whether it is present."""
+        if not len(self.ids):
+            return np.zeros(len(client_ids), np.int64), np.zeros(len(client_ids), dtype=bool)
+        top = int(self.ids[-1])
+        if top <= DENSE_LOOKUP_LIMIT:
+            # Client ids are small counters: a direct table beats a binary search per id.
+            table = np.full(top + 2, -1, dtype=np.int64)
+            table[self.ids] = np.arange(len(self.ids))
+            found = table[np.minimum(client_ids, top + 1)]
+            return np.maximum(found, 0), found >= 0
+        where = np.minimum(np.searchsorted(self.ids, client_ids.astype(np.int64)),
+                           len(self.ids) - 1)
+        return where, self.ids[where] == client_ids
+
 
 @dataclass(slots=True)
 class _Entries:
@@ -152,8 +169,7 @@ def build_frames(
     base_rows = np.repeat(np.arange(viewers), [len(snapshot) for _, snapshot in baselines])
     matrix = np.zeros((viewers, avatars), dtype=np.int32)
     # Baseline avatars still in the instance: their row in ``base``, above the class bits.
-    where = np.minimum(np.searchsorted(world.ids, base[:, 0]), max(avatars - 1, 0))
-    present = world.ids[where] == base[:, 0] if avatars else np.zeros(len(base), dtype=bool)
+    where, present = world.positions_of(base[:, 0])
     kept = np.nonzero(present)[0]
     matrix[base_rows[kept], where[kept]] = (kept + 1) << 2
     rows, columns = np.nonzero(ranked >= 0)
@@ -162,15 +178,20 @@ def build_frames(
     rate_matrix = np.zeros((viewers, avatars), dtype=np.int8)
     rate_matrix[rows, positions] = classes
     matrix |= rate_matrix
-    rows, positions = np.nonzero(matrix)
-    cells = matrix[rows, positions]
+    # Non-zero cells in row-major order: pairs sorted by viewer, then client id.
+    flat = np.flatnonzero(matrix != 0)  # much faster on a bool matrix than on the ints
+    cells = matrix.ravel()[flat]
+    rows, positions = np.divmod(flat, avatars)
     rate = cells & 3
     base_index = (cells >> 2) - 1
-    removed = _removed(viewers, rows[rate == 0], world.ids[positions[rate == 0]],
+    out = rate == 0
+    removed = _removed(viewers, rows[out], world.ids[positions[out]],
                        base_rows[~present], base[~present, 0])
-    seen = rate > 0
-    rows, positions, rate, base_index = rows[seen], positions[seen], rate[seen], base_index[seen]
-    found = base_index >= 0
+    # Pairs that are sent, or kept in the snapshot from the baseline (a low-rate avatar not
+    # due this tick is remembered only if the viewer has it already).
+    kept_pairs = ~out & ((rate != _LOW_IDLE) | (base_index >= 0))
+    rows, positions = rows[kept_pairs], positions[kept_pairs]
+    rate, base_index = rate[kept_pairs], base_index[kept_pairs]
     sent = rate != _LOW_IDLE
     # Entries: the sent pairs, each with its changed fields (all of them when not in baseline).
     sent_rows, sent_positions, sent_base = rows[sent], positions[sent], base_index[sent]
@@ -179,19 +200,24 @@ def build_frames(
     masks = np.packbits(current != old, axis=1, bitorder="little")[:, 0].astype(np.int64)
     new = sent_base < 0
     masks[new] = FULL_MASK
-    unseen = _split_by_row(sent_rows[new], world.ids[sent_positions[new]])
-    full_rate = rate[sent] == _FULL
-    full = _pack(world, viewers, sent_rows, sent_positions, masks, full_rate)
-    low = _pack(world, viewers, sent_rows, sent_positions, masks, ~full_rate)
+    unseen = _split_by_row(viewers, sent_rows[new], world.ids[sent_positions[new]])
+    changed = masks != 0
+    fragments, which = _fragments(world, sent_positions[changed], masks[changed])
+    entry_rows, entry_masks = sent_rows[changed], masks[changed]
+    full_rate = rate[sent][changed] == _FULL
+    full = _gather(fragments, which[full_rate], entry_rows[full_rate], entry_masks[full_rate],
+                   viewers)
+    low_rate = ~full_rate
+    low = _gather(fragments, which[low_rate], entry_rows[low_rate], entry_masks[low_rate],
+                  viewers)
     # The snapshot: sent pairs at their current state, idle low-rate ones kept from baseline.
-    snapshot = np.empty((len(rows), SNAPSHOT_COLUMNS), dtype=np.int32)
-    snapshot[sent, 0] = world.ids[sent_positions]
-    snapshot[sent, 1:] = current
-    idle = ~sent
-    snapshot[idle] = base[np.maximum(base_index[idle], 0)] if len(base) else 0
-    keep = sent | found
-    if not keep.all():
-        snapshot, rows = snapshot[keep], rows[keep]
+    if len(base):
+        snapshot = base[np.maximum(base_index, 0)]
+    else:
+        snapshot = np.empty((len(rows), SNAPSHOT_COLUMNS), dtype=np.int32)
+    sent_at = np.flatnonzero(sent)
+    snapshot[sent_at, 0] = world.ids[sent_positions]
+    snapshot[sent_at, 1:] = current
     snapshot_offsets = _offsets(np.bincount(rows, minlength=viewers))
     return Fanout(
         _frames(tick, encoders, baselines, full, low, removed, snapshot, snapshot_offsets),
@@ -221,28 +247,57 @@ def _frames(
     return frames
 
 
-def _pack(
-    world: TickWorld, viewers: int, rows: IntArray, positions: IntArray, masks: IntArray,
-    chosen: BoolArray,
-) -> _Entries:
-    """The entries ``[id, mask, changed fields...]`` of the chosen pairs that changed, packed
-    and concatenated in pair order, with each viewer's byte offset and integer count."""
-    chosen &= masks != 0
-    rows, positions, masks = rows[chosen], positions[chosen], masks[chosen]
-    bits = ((masks[:, None] >> np.arange(POSE_FIELD_COUNT)) & 1).astype(np.int64)
-    codes = world.codes[positions]
-    lengths = world.code_lengths[positions].copy()
-    lengths[:, 1:] *= bits
-    table = np.empty((len(rows), SNAPSHOT_COLUMNS + 1, 5), dtype=np.uint8)
+@dataclass(frozen=True, slots=True)
+class _Fragments:
+    """The distinct packed entries of a tick: one per (avatar, field mask) in use — viewers
+    that acknowledged the same state of an avatar (nearly all) share it."""
+
+    data: ByteArray
+    starts: IntArray
+    lengths: IntArray
+
+
+def _fragments(world: TickWorld, positions: IntArray, masks: IntArray) -> tuple[_Fragments,
+                                                                               IntArray]:
+    """Pack each distinct ``[id, mask, changed fields...]`` once; returns them and, for each
+    pair, the index of its fragment."""
+    keys = positions * 32 + masks
+    used = np.zeros(len(world.ids) * 32, dtype=bool)
+    used[keys] = True
+    distinct = np.nonzero(used)[0]
+    slot = np.zeros(len(used), dtype=np.int64)
+    slot[distinct] = np.arange(len(distinct))
+    at, mask = distinct >> 5, distinct & 31
+    bits = (mask[:, None] >> np.arange(POSE_FIELD_COUNT)) & 1
+    codes = world.codes[at]
+    sizes = np.empty((len(distinct), SNAPSHOT_COLUMNS + 1), dtype=np.int64)
+    sizes[:, 0] = world.code_lengths[at, 0]
+    sizes[:, 1] = 1  # a mask is at most 31: a one-byte positive fixint
+    sizes[:, 2:] = world.code_lengths[at, 1:] * bits
+    table = np.empty((len(distinct), SNAPSHOT_COLUMNS + 1, 5), dtype=np.uint8)
     table[:, 0] = codes[:, 0]
-    table[:, 1, 0] = masks  # a mask is at most 31: a one-byte positive fixint
+    table[:, 1, 0] = mask
     table[:, 2:] = codes[:, 1:]
-    sizes = np.concatenate((lengths[:, :1], np.ones((len(rows), 1), np.int64), lengths[:, 1:]),
-                           axis=1)
-    data = table[np.arange(5) < sizes[:, :, None]].tobytes()
-    byte_counts = np.bincount(rows, weights=sizes.sum(axis=1), minlength=viewers)
-    item_counts = np.bincount(rows, weights=2 + bits.sum(axis=1), minlength=viewers)
-    return _Entries(data, _offsets(byte_counts.astype(np.int64)),
+    lengths = sizes.sum(axis=1)
+    data = table[np.arange(5) < sizes[:, :, None]]
+    return _Fragments(data, np.cumsum(lengths) - lengths, lengths), slot[keys]
+
+
+_POPCOUNT = np.array([bin(mask).count("1") for mask in range(32)], dtype=np.int64)
+
+
+def _gather(
+    fragments: _Fragments, which: IntArray, rows: IntArray, masks: IntArray, viewers: int
+) -> _Entries:
+    """The pairs' fragments concatenated in pair order (one variable-length gather), with each
+    viewer's byte offset and integer count."""
+    lengths = fragments.lengths[which]
+    out_starts = np.cumsum(lengths) - lengths
+    index = np.repeat((fragments.starts[which] - out_starts).astype(np.int32), lengths)
+    index += np.arange(len(index), dtype=np.int32)
+    byte_counts = np.bincount(rows, weights=lengths, minlength=viewers)
+    item_counts = np.bincount(rows, weights=2 + _POPCOUNT[masks], minlength=viewers)
+    return _Entries(fragments.data[index].tobytes(), _offsets(byte_counts.astype(np.int64)),
                     item_counts.astype(np.int64).tolist())
 
 
@@ -257,20 +312,16 @@ def _removed(
     ids = np.concatenate((ids, departed_ids))
     order = np.lexsort((ids, rows))
     rows, ids = rows[order], ids[order]
+    return {row: msgpack.packb(gone) for row, gone in _split_by_row(viewers, rows, ids).items()}
+
+
+def _split_by_row(viewers: int, rows: IntArray, ids: IntArray) -> dict[int, list[int]]:
+    """``{row: [ids...]}`` for pairs sorted by row."""
+    if not len(rows):
+        return {}
     bounds = _offsets(np.bincount(rows, minlength=viewers))
     id_list = ids.tolist()
-    return {
-        row: msgpack.packb(id_list[bounds[row]:bounds[row + 1]])
-        for row in np.unique(rows).tolist()
-    }
-
-
-def _split_by_row(rows: IntArray, ids: IntArray) -> dict[int, list[int]]:
-    """``{row: [ids...]}`` for pairs already grouped by row."""
-    grouped: dict[int, list[int]] = {}
-    for row, client_id in zip(rows.tolist(), ids.tolist(), strict=True):
-        grouped.setdefault(row, []).append(client_id)
-    return grouped
+    return {row: id_list[bounds[row]:bounds[row + 1]] for row in np.unique(rows).tolist()}
 
 
 def _offsets(counts: IntArray) -> list[int]:
