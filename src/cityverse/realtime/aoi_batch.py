@@ -102,13 +102,21 @@ def _distances(
     high_x = np.floor((view_x + view_range) / cell_size)
     low_z = np.floor((view_z - view_range) / cell_size)
     high_z = np.floor((view_z + view_range) / cell_size)
-    cell_x, cell_z = arrays.cell_x[candidates][None, :], arrays.cell_z[candidates][None, :]
-    inside = (
-        (d2 <= view_range * view_range)
-        & (cell_x >= low_x) & (cell_x <= high_x) & (cell_z >= low_z) & (cell_z <= high_z)
-        & (candidates[None, :] != rows[:, None])
-    )
-    return np.where(inside, d2, np.inf)
+    cell_x, cell_z = arrays.cell_x[candidates], arrays.cell_z[candidates]
+    inside = d2 <= view_range * view_range
+    # In a hall smaller than the view range every viewer's square holds every candidate's
+    # cell: the four comparisons over the whole matrix are then skipped.
+    if len(candidates) and not (
+        low_x.max() <= cell_x.min() and high_x.min() >= cell_x.max()
+        and low_z.max() <= cell_z.min() and high_z.min() >= cell_z.max()
+    ):
+        inside &= ((cell_x[None, :] >= low_x) & (cell_x[None, :] <= high_x)
+                   & (cell_z[None, :] >= low_z) & (cell_z[None, :] <= high_z))
+    d2[~inside] = np.inf
+    # The viewer itself is never in its own interest.
+    own = np.nonzero(candidates[None, :] == rows[:, None])
+    d2[own] = np.inf
+    return d2
 
 
 def _rank(
