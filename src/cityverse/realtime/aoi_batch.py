@@ -71,15 +71,23 @@ def nearest_positions(
     if cap == 0 or not viewers:
         return ranked
     reach = math.ceil(view_range / arrays.cell_size) + 2
-    by_cell: dict[Cell, list[int]] = {}
-    for row, position in enumerate(viewers):
-        key = (int(arrays.cell_x[position]), int(arrays.cell_z[position]))
-        by_cell.setdefault(key, []).append(row)
+    # Viewers whose reach covers every occupied cell (all of them, in a hall smaller than the
+    # view range) share one group with every avatar as candidate: fewer, larger numpy calls.
+    # A viewer's cell must lie within ``reach`` of both the lowest and the highest occupied one.
+    all_x = (int(arrays.cell_x.max()) - reach, int(arrays.cell_x.min()) + reach)
+    all_z = (int(arrays.cell_z.max()) - reach, int(arrays.cell_z.min()) + reach)
+    by_cell: dict[Cell | None, list[int]] = {}
+    for row, (cell_x, cell_z) in enumerate(zip(arrays.cell_x[viewers].tolist(),
+                                               arrays.cell_z[viewers].tolist(), strict=True)):
+        covers_all = all_x[0] <= cell_x <= all_x[1] and all_z[0] <= cell_z <= all_z[1]
+        by_cell.setdefault(None if covers_all else (cell_x, cell_z), []).append(row)
     viewer_positions = np.array(viewers, dtype=np.int64)
-    for (cell_x, cell_z), rows_here in by_cell.items():
-        candidates = np.nonzero(
-            (np.abs(arrays.cell_x - cell_x) <= reach) & (np.abs(arrays.cell_z - cell_z) <= reach)
-        )[0]
+    for key, rows_here in by_cell.items():
+        if key is None:
+            candidates = np.arange(len(arrays.ids))
+        else:
+            near_x = np.abs(arrays.cell_x - key[0]) <= reach
+            candidates = np.nonzero(near_x & (np.abs(arrays.cell_z - key[1]) <= reach))[0]
         for start in range(0, len(rows_here), ROW_CHUNK):
             out_rows = np.array(rows_here[start:start + ROW_CHUNK], dtype=np.int64)
             picked = _rank(arrays, viewer_positions[out_rows], candidates, cap, view_range,
