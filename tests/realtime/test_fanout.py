@@ -112,6 +112,17 @@ def _check_against_reference(
             assert batched[row].acked_tick == reference[row].acked_tick
 
 
+def test_long_entry_lists_use_the_16_bit_array_header() -> None:
+    states = {cid: (cid, 0, cid, 0, 0) for cid in range(1, 40)}
+    update = DeltaEncoder().build(1, states, {}, list(states))
+    world = TickWorld.of(np.arange(1, 40, dtype=np.int64),
+                         np.array(list(states.values()), dtype=np.int64))
+    ranked = np.arange(39, dtype=np.int64)[None, :]
+    frame = build_frames(1, world, [SnapshotEncoder()], ranked, 39, np.array([False])).frames[0]
+    assert frame == update.encode()
+    assert frame is not None and b"\xdc" in frame[:8]
+
+
 def crowd(count: int, config: WorldConfig) -> Instance:
     instance = Instance("hall#1", SpaceRules("hall", 10_000, True, False), config)
     for client_id in range(1, count + 1):

@@ -1,7 +1,7 @@
 """Every viewer's world update of one tick, built in bulk with numpy.
 
-The per-viewer path (``DeltaEncoder.build_frame``) ran one Python loop iteration per (viewer,
-visible avatar) pair: at 2,000 avatars about 180,000 a tick, most of the tick. Here each step
+The per-viewer path this replaced ran one Python loop iteration per (viewer, visible avatar)
+pair: at 2,000 avatars about 180,000 a tick, most of the tick. Here each step
 runs once over all the pairs of a group of viewers:
 
 1. the pairs come from the area-of-interest matrix (``aoi_batch.nearest_positions``) and the
