@@ -51,9 +51,12 @@ OBSERVER_EVERY = 10
 WORLD_UPDATE = 5
 
 
-def server_env(data_dir: Path, port: int) -> dict[str, str]:
-    return {**os.environ, "CITYVERSE_ENV": "test", "CITYVERSE_DATA_DIR": str(data_dir),
-            "CITYVERSE_LOG_LEVEL": "WARNING", "CITYVERSE_PORT": str(port)}
+def server_env(data_dir: Path, port: int, tick_hz: int | None = None) -> dict[str, str]:
+    env = {**os.environ, "CITYVERSE_ENV": "test", "CITYVERSE_DATA_DIR": str(data_dir),
+           "CITYVERSE_LOG_LEVEL": "WARNING", "CITYVERSE_PORT": str(port)}
+    if tick_hz:
+        env["CITYVERSE_WORLD_TICK_HZ"] = str(tick_hz)
+    return env
 
 
 async def prepare(data_dir: Path, bots: int) -> None:
@@ -213,9 +216,19 @@ async def bots_main(first: int, count: int, ports: list[int], start_at: float,
             stats.setdefault("errors", []).append(type(error).__name__)
 
     lag = asyncio.create_task(loop_lag(measure_from, stop_at, stats["lags"]))
+    cpu = asyncio.create_task(own_cpu(measure_from, stop_at, stats))
     await asyncio.gather(*(start(bot) for bot in bots))
     await lag
+    await cpu
     return stats
+
+
+async def own_cpu(measure_from: float, stop_at: float, stats: dict[str, Any]) -> None:
+    """This bot process's CPU seconds over the measured window."""
+    await asyncio.sleep(max(measure_from - time.monotonic(), 0))
+    started = time.process_time()
+    await asyncio.sleep(max(stop_at - time.monotonic(), 0))
+    stats["cpu_seconds"] = time.process_time() - started
 
 
 def bot_process(first: int, count: int, ports: list[int], go: Any, results: Any) -> None:
@@ -249,11 +262,11 @@ def start_redis(port: int) -> subprocess.Popen[bytes]:
 
 
 def start_servers(
-    data_dir: Path, ports: list[int], redis_url: str
+    data_dir: Path, ports: list[int], redis_url: str, tick_hz: int | None
 ) -> list[subprocess.Popen[bytes]]:
     servers = []
     for port in ports:
-        env = server_env(data_dir, port)
+        env = server_env(data_dir, port, tick_hz)
         if redis_url:
             env["CITYVERSE_REDIS_URL"] = redis_url
         servers.append(subprocess.Popen(
@@ -273,7 +286,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if args.redis:
         helpers.append(start_redis(args.port + 100))
         redis_url = f"redis://127.0.0.1:{args.port + 100}/0"
-    servers = start_servers(data_dir, ports, redis_url)
+    servers = start_servers(data_dir, ports, redis_url, args.tick_hz)
     try:
         context = multiprocessing.get_context("spawn")
         results, go = context.Queue(), context.Queue()
@@ -341,8 +354,14 @@ def figures(args: argparse.Namespace, gathered: list[dict[str, Any]], cpu_used: 
         "probe_poses_sent": len(sends),
         "downlink_bytes_per_s_per_client": round(
             sum(s["bytes"] for s in gathered) / max(joined, 1) / wall) if wall else None,
+        "tick_hz": args.tick_hz or 15,
+        # CPU time, which contention from other jobs disturbs less than the wall-clock figures.
+        "server_cpu_seconds": round(sum(cpu_used), 1),
+        "server_cpu_ms_per_avatar_second": round(1000 * sum(cpu_used) / wall / max(joined, 1),
+                                                 3) if wall else None,
         "server_cpu_percent": round(100 * sum(cpu_used) / wall, 1) if wall else None,
         "server_cpu_percent_each": [round(100 * used / wall, 1) for used in cpu_used],
+        "bot_cpu_seconds": round(sum(s.get("cpu_seconds", 0.0) for s in gathered), 1),
         "disconnected_bots": len(disconnected),
         "disconnect_close_codes": sorted(set(map(str, disconnected))),
         "bot_loop_lag_ms_p99": round(percentile(lags, 0.99), 1) if lags else None,
@@ -364,6 +383,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--big", action="store_true", help="2,000 bots in 4 processes, 40 s")
+    parser.add_argument("--tick-hz", type=int, default=None,
+                        help="the server's tick rate (CITYVERSE_WORLD_TICK_HZ, 10–20)")
     args = parser.parse_args()
     if args.big:
         args.bots, args.processes, args.seconds = 2000, 4, 40.0

@@ -42,6 +42,8 @@ async def test_chat_is_filtered_delivered_nearby_and_kept_in_history(live: LiveW
     await speaker.move(15, -19)
     await near.move(14, -18)
     await speaker.wait_for(lambda: speaker.world.get(far.client_id, (0,))[0] != -1900)
+    # The speaker sees the near avatar where it moved: its pose reached the server first.
+    await speaker.wait_for(lambda: speaker.world.get(near.client_id, (0,))[0] == 1400)
     await speaker.say("这里有人诈骗吗", ChatScope.NEARBY)
     await near.wait_for(lambda: near.chats)
     assert near.chats[0].text == "这里有人＊＊吗"

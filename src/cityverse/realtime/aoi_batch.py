@@ -37,6 +37,10 @@ class _Arrays:
         self.cell_x: IntArray = np.array([row[2][0] for row in rows], dtype=np.int64)
         self.cell_z: IntArray = np.array([row[2][1] for row in rows], dtype=np.int64)
         self.index = {cid: position for position, cid in enumerate(ordered)}
+        self.cell_size = grid.cell_size
+
+
+AvatarArrays = _Arrays
 
 
 def nearest_for_all(
@@ -48,23 +52,48 @@ def nearest_for_all(
     if cap == 0 or not viewers:
         return {viewer: [] for viewer in viewers}
     arrays = _Arrays(grid)
-    reach = math.ceil(view_range / grid.cell_size) + 2
-    by_cell: dict[Cell, list[int]] = {}
-    for viewer in viewers:
-        position = arrays.index[viewer]
-        key = (int(arrays.cell_x[position]), int(arrays.cell_z[position]))
-        by_cell.setdefault(key, []).append(position)
+    ranked = nearest_positions(arrays, [arrays.index[viewer] for viewer in viewers], cap,
+                               view_range)
     result: dict[int, list[int]] = {}
-    for (cell_x, cell_z), positions in by_cell.items():
-        candidates = np.nonzero(
-            (np.abs(arrays.cell_x - cell_x) <= reach) & (np.abs(arrays.cell_z - cell_z) <= reach)
-        )[0]
-        for start in range(0, len(positions), ROW_CHUNK):
-            rows = np.array(positions[start:start + ROW_CHUNK], dtype=np.int64)
-            ranked = _rank(arrays, rows, candidates, cap, view_range, grid.cell_size)
-            for position, ids in zip(rows.tolist(), ranked, strict=True):
-                result[int(arrays.ids[position])] = ids
+    for viewer, row in zip(viewers, ranked.tolist(), strict=True):
+        result[viewer] = [int(arrays.ids[position]) for position in row if position >= 0]
     return result
+
+
+def nearest_positions(
+    arrays: _Arrays, viewers: list[int], cap: int, view_range: float
+) -> IntArray:
+    """The same ranking as a matrix: row i holds the array positions (indices into
+    ``arrays.ids``) of viewer ``viewers[i]``'s nearest ``cap`` avatars, nearest first, padded
+    with -1 — the form the batched frame build reads without a Python loop per avatar."""
+    cap = max(cap, 0)
+    ranked = np.full((len(viewers), cap), -1, dtype=np.int64)
+    if cap == 0 or not viewers:
+        return ranked
+    reach = math.ceil(view_range / arrays.cell_size) + 2
+    # Viewers whose reach covers every occupied cell (all of them, in a hall smaller than the
+    # view range) share one group with every avatar as candidate: fewer, larger numpy calls.
+    # A viewer's cell must lie within ``reach`` of both the lowest and the highest occupied one.
+    all_x = (int(arrays.cell_x.max()) - reach, int(arrays.cell_x.min()) + reach)
+    all_z = (int(arrays.cell_z.max()) - reach, int(arrays.cell_z.min()) + reach)
+    by_cell: dict[Cell | None, list[int]] = {}
+    for row, (cell_x, cell_z) in enumerate(zip(arrays.cell_x[viewers].tolist(),
+                                               arrays.cell_z[viewers].tolist(), strict=True)):
+        covers_all = all_x[0] <= cell_x <= all_x[1] and all_z[0] <= cell_z <= all_z[1]
+        by_cell.setdefault(None if covers_all else (cell_x, cell_z), []).append(row)
+    viewer_positions = np.array(viewers, dtype=np.int64)
+    for key, rows_here in by_cell.items():
+        if key is None:
+            candidates = np.arange(len(arrays.ids))
+        else:
+            near_x = np.abs(arrays.cell_x - key[0]) <= reach
+            candidates = np.nonzero(near_x & (np.abs(arrays.cell_z - key[1]) <= reach))[0]
+        for start in range(0, len(rows_here), ROW_CHUNK):
+            out_rows = np.array(rows_here[start:start + ROW_CHUNK], dtype=np.int64)
+            picked = _rank(arrays, viewer_positions[out_rows], candidates, cap, view_range,
+                           arrays.cell_size)
+            ranked[out_rows, :picked.shape[1]] = picked
+    return ranked
 
 
 def _distances(
@@ -81,21 +110,32 @@ def _distances(
     high_x = np.floor((view_x + view_range) / cell_size)
     low_z = np.floor((view_z - view_range) / cell_size)
     high_z = np.floor((view_z + view_range) / cell_size)
-    cell_x, cell_z = arrays.cell_x[candidates][None, :], arrays.cell_z[candidates][None, :]
-    inside = (
-        (d2 <= view_range * view_range)
-        & (cell_x >= low_x) & (cell_x <= high_x) & (cell_z >= low_z) & (cell_z <= high_z)
-        & (candidates[None, :] != rows[:, None])
-    )
-    return np.where(inside, d2, np.inf)
+    cell_x, cell_z = arrays.cell_x[candidates], arrays.cell_z[candidates]
+    inside = d2 <= view_range * view_range
+    # In a hall smaller than the view range every viewer's square holds every candidate's
+    # cell: the four comparisons over the whole matrix are then skipped.
+    if len(candidates) and not (
+        low_x.max() <= cell_x.min() and high_x.min() >= cell_x.max()
+        and low_z.max() <= cell_z.min() and high_z.min() >= cell_z.max()
+    ):
+        inside &= ((cell_x[None, :] >= low_x) & (cell_x[None, :] <= high_x)
+                   & (cell_z[None, :] >= low_z) & (cell_z[None, :] <= high_z))
+    d2[~inside] = np.inf
+    # The viewer itself is never in its own interest.
+    own = np.nonzero(candidates[None, :] == rows[:, None])
+    d2[own] = np.inf
+    return d2
 
 
 def _rank(
     arrays: _Arrays, rows: IntArray, candidates: IntArray, cap: int, view_range: float,
     cell_size: float,
-) -> list[list[int]]:
+) -> IntArray:
+    """Positions of each row's nearest avatars, nearest first, -1 past the ones in range."""
     d2 = _distances(arrays, rows, candidates, view_range, cell_size)
     keep = min(cap, d2.shape[1])
+    if keep == 0:
+        return np.empty((len(rows), 0), dtype=np.int64)
     if keep < d2.shape[1]:
         picked = np.argpartition(d2, keep - 1, axis=1)[:, :keep]
     else:
@@ -106,10 +146,9 @@ def _rank(
     order = np.argsort(values, axis=1, kind="stable")
     picked = np.take_along_axis(picked, order, axis=1)
     values = np.take_along_axis(values, order, axis=1)
-    counts = np.isfinite(values).sum(axis=1)
     _settle_ties(d2, picked, values, keep)
-    ids = arrays.ids[candidates][picked].tolist()
-    return [row[:count] for row, count in zip(ids, counts.tolist(), strict=True)]
+    positions: IntArray = np.where(np.isfinite(values), candidates[picked], -1)
+    return positions
 
 
 def _settle_ties(d2: FloatArray, picked: IntArray, values: FloatArray, keep: int) -> None:

@@ -8,7 +8,7 @@ on an unacknowledged one, the send queue may drop stale updates without breaking
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Iterable, Mapping
 
 import msgpack
 
@@ -26,35 +26,15 @@ AvatarState = tuple[int, int, int, int, int]
 
 World = dict[int, AvatarState]
 
-Fragment = tuple[bytes, int]
-"""An entry packed as msgpack integers, and how many integers it holds."""
-
-
-
-class FragmentCache:
-    """One tick's packed entries by ``(client_id, baseline state)``: viewers that acknowledged
-    the same state of an avatar (nearly all do) share one packed entry. ``by_object`` finds it
-    by the baseline tuple's identity (viewers' snapshots share the tuples), so the common hit
-    costs an int lookup and two checks; the entry holds the tuple, so its id stays unique."""
-
-    __slots__ = ("by_object", "by_state")
-
-    def __init__(self) -> None:
-        self.by_object: dict[int, tuple[AvatarState | None, int, Fragment]] = {}
-        self.by_state: dict[tuple[int, AvatarState | None], Fragment] = {}
-
-    def miss(self, client_id: int, state: AvatarState, old: AvatarState | None) -> Fragment:
-        key = (client_id, old)
-        fragment = self.by_state.get(key)
-        if fragment is None:
-            fragment = self.by_state[key] = _pack_entry(client_id, state, old)
-        self.by_object[id(old)] = (old, client_id, fragment)
-        return fragment
-
 # [version, type, ...] of a world update: a 7-item array, then the two small integers.
-_FRAME_HEAD = bytes([0x97]) + msgpack.packb(PROTOCOL_VERSION) + msgpack.packb(
+_FRAME_HEAD: bytes = bytes([0x97]) + msgpack.packb(PROTOCOL_VERSION) + msgpack.packb(
     int(MessageType.WORLD_UPDATE))
-_NO_CHANGE: Fragment = (b"", 0)
+
+
+def frame_head(tick: int) -> bytes:
+    """The bytes every world update of ``tick`` starts with: array header, version, type, tick."""
+    packed: bytes = msgpack.packb(tick)
+    return _FRAME_HEAD + packed
 
 # Snapshots older than this many unacknowledged ticks are forgotten; the client then gets full
 # states again, which is what a client that has stopped acknowledging deserves.
@@ -85,7 +65,8 @@ def apply(entry: EntityDelta, old: AvatarState | None) -> AvatarState:
 
 
 class DeltaEncoder:
-    """Server side, one per connected viewer."""
+    """The per-viewer reference encoder (one per viewer). The server builds all viewers' frames
+    at once with ``fanout.build_frames``, which writes exactly these updates' bytes."""
 
     def __init__(self) -> None:
         self._snapshots: dict[int, World] = {}
@@ -126,40 +107,6 @@ class DeltaEncoder:
             del self._snapshots[min(self._snapshots)]
         return WorldUpdate(tick, baseline_tick, full_entries, low_entries, removed)
 
-    def build_frame(
-        self,
-        tick: int,
-        states: Mapping[int, AvatarState],
-        full_rate: Sequence[int],
-        low_rate: Sequence[int],
-        in_interest: Set[int],
-        fragments: FragmentCache,
-    ) -> bytes | None:
-        """The same update as ``build`` (same bytes as its ``encode()``, same snapshot kept),
-        spliced from packed entries shared through ``fragments``; None when it would be empty.
-        ``full_rate``/``low_rate`` are ids whose current state is in ``states``."""
-        baseline = self._snapshots.get(self._acked_tick)
-        if baseline is None:
-            baseline, baseline_tick = {}, 0
-        else:
-            baseline_tick = self._acked_tick
-        gone = sorted(baseline.keys() - in_interest)
-        world = baseline.copy()
-        for client_id in gone:
-            del world[client_id]
-        full, full_count = _splice(sorted(full_rate), states, baseline, world, fragments)
-        low, low_count = _splice(sorted(low_rate), states, baseline, world, fragments)
-        self._snapshots[tick] = world
-        if len(self._snapshots) > MAX_PENDING_SNAPSHOTS:
-            del self._snapshots[min(self._snapshots)]
-        if not (full_count or low_count or gone):
-            return None
-        return b"".join((
-            _FRAME_HEAD, msgpack.packb(tick), msgpack.packb(baseline_tick),
-            _array_header(full_count), full, _array_header(low_count), low,
-            msgpack.packb(gone),
-        ))
-
     @staticmethod
     def _entries(
         states: Mapping[int, AvatarState], baseline: World, world: World
@@ -172,48 +119,6 @@ class DeltaEncoder:
             if entry is not None:
                 entries.append(entry)
         return tuple(entries)
-
-
-def _splice(
-    ids: list[int], states: Mapping[int, AvatarState], baseline: World, world: World,
-    fragments: FragmentCache,
-) -> Fragment:
-    # Look-ups and the snapshot update run in C (map/zip); the loop only handles changes.
-    news = list(map(states.__getitem__, ids))
-    olds = list(map(baseline.get, ids))
-    world.update(zip(ids, news, strict=True))
-    parts: list[bytes] = []
-    count = 0
-    by_object = fragments.by_object
-    for client_id, state, old in zip(ids, news, olds, strict=True):
-        if old is state:  # the common case of an avatar standing still: nothing to send
-            continue
-        hit = by_object.get(id(old))
-        if hit is not None and hit[0] is old and hit[1] == client_id:
-            fragment = hit[2]
-        else:
-            fragment = fragments.miss(client_id, state, old)
-        if fragment[1]:
-            parts.append(fragment[0])
-            count += fragment[1]
-    return b"".join(parts), count
-
-
-def _pack_entry(client_id: int, state: AvatarState, old: AvatarState | None) -> Fragment:
-    entry = diff(client_id, state, old)
-    if entry is None:
-        return _NO_CHANGE
-    numbers = (client_id, entry.mask, *entry.values)
-    return b"".join(msgpack.packb(number) for number in numbers), len(numbers)
-
-
-def _array_header(length: int) -> bytes:
-    """msgpack's header for an array of ``length`` items (what ``packb`` writes for a list)."""
-    if length < 16:
-        return bytes([0x90 | length])
-    if length < 1 << 16:
-        return b"\xdc" + length.to_bytes(2, "big")
-    return b"\xdd" + length.to_bytes(4, "big")
 
 
 class DeltaDecoder:

@@ -10,10 +10,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from cityverse.realtime.aoi import AoiGrid
-from cityverse.realtime.aoi_batch import nearest_for_all
+from cityverse.realtime.aoi_batch import AvatarArrays, nearest_positions
 from cityverse.realtime.config import SpaceRules, WorldConfig
-from cityverse.realtime.delta import AvatarState, DeltaEncoder, FragmentCache
+from cityverse.realtime.delta import AvatarState
+from cityverse.realtime.fanout import SnapshotEncoder, TickWorld, build_frames, viewer_groups
 from cityverse.realtime.protocol import AvatarInfo, AvatarRole, Error
 from cityverse.realtime.sendqueue import DisconnectReason, SendQueue
 
@@ -47,7 +50,7 @@ class Member:
     username: str | None
     resume_token: str
     queue: SendQueue
-    encoder: DeltaEncoder = field(default_factory=DeltaEncoder)
+    encoder: SnapshotEncoder = field(default_factory=SnapshotEncoder)
     # Avatars whose AvatarInfo this client has been sent.
     known: set[int] = field(default_factory=set)
     muted: bool = False
@@ -169,8 +172,8 @@ class Instance:
     def tick(self, tick: int) -> None:
         """One world update to every attached member, from the area of interest.
 
-        The nearest avatars of all viewers come from one vectorised query, and each avatar's
-        packed entry is shared by every viewer that acknowledged the same state of it.
+        The nearest avatars of all viewers come from one vectorised query, and all their
+        frames from one batched build (``fanout.build_frames``), group of viewers by group.
         """
         config = self.config
         full_cap, low_cap = max(config.full_rate_cap, 0), max(config.low_rate_cap, 0)
@@ -178,21 +181,28 @@ class Instance:
         viewers = self._viewers(time.monotonic())
         if not viewers:
             return
-        nearest = nearest_for_all(self.grid, [member.client_id for member in viewers],
-                                  full_cap + low_cap, config.view_range_m)
-        fragments = FragmentCache()
-        for member in viewers:
-            ranked = nearest[member.client_id]
-            full, low = ranked[:full_cap], ranked[full_cap:]
-            low_due = (tick + member.client_id) % every == 0
-            self._introduce(member, full)
-            if low_due:
-                self._introduce(member, low)
-            frame = member.encoder.build_frame(
-                tick, self.avatars, full, low if low_due else (), set(ranked), fragments)
-            if frame is not None:
-                member.queue.put_latest(WORLD_SUBJECT, frame)
-            member.queue.check_lag()
+        arrays = AvatarArrays(self.grid)
+        avatars = self.avatars
+        states = np.array([avatars[client_id] for client_id in arrays.ids.tolist()],
+                          dtype=np.int64).reshape(len(arrays.ids), 5)
+        world = TickWorld.of(arrays.ids, states)
+        for start, stop in viewer_groups(len(viewers), len(arrays.ids)):
+            group = viewers[start:stop]
+            ranked = nearest_positions(arrays, [arrays.index[member.client_id]
+                                                for member in group],
+                                       full_cap + low_cap, config.view_range_m)
+            low_due = np.array([(tick + member.client_id) % every == 0 for member in group],
+                               dtype=bool)
+            fanout = build_frames(tick, world, [member.encoder for member in group], ranked,
+                                  full_cap, low_due)
+            for row, member in enumerate(group):
+                unseen = fanout.unseen.get(row)
+                if unseen is not None:
+                    self._introduce(member, unseen)
+                frame = fanout.frames[row]
+                if frame is not None:
+                    member.queue.put_latest(WORLD_SUBJECT, frame)
+                member.queue.check_lag()
 
     def _viewers(self, now: float) -> list[Member]:
         """Attached members that get an update this tick (flagged and stalled ones are dropped)."""

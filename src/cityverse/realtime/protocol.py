@@ -278,6 +278,11 @@ MESSAGE_CLASSES: dict[int, type[Message]] = {
 def decode_message(data: bytes) -> Message:
     """Decode any frame; hostile input only ever raises ``ProtocolError``."""
     message_type, fields = unpack_frame(data)
+    return decode_fields(message_type, fields)
+
+
+def decode_fields(message_type: int, fields: list[Any]) -> Message:
+    """The message of an unpacked frame (``unpack_frame``'s result), validated."""
     cls = MESSAGE_CLASSES.get(message_type)
     if cls is None:
         fail(ErrorCode.UNKNOWN_TYPE, f"unknown message type {message_type}")

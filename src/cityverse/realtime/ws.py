@@ -110,13 +110,35 @@ async def read_hello(websocket: WebSocket, wait_seconds: float) -> Hello | None:
 async def read_loop(
     websocket: WebSocket, server: WorldServer, member: Member, writer: asyncio.Task[None]
 ) -> None:
-    while not writer.done():
-        receive = asyncio.ensure_future(websocket.receive())
-        await asyncio.wait({receive, writer}, return_when=asyncio.FIRST_COMPLETED)
-        if not receive.done():
-            receive.cancel()
-            return
-        message = receive.result()
+    """Read and apply frames until the client goes away or the writer ends.
+
+    Frames are awaited directly, not through a task and ``asyncio.wait`` per message (that
+    cost more than handling a pose); the writer ending cancels this read instead.
+    """
+    reader = asyncio.current_task()
+    state = {"reading": True, "stopped_by_writer": False}
+
+    def stop_reading(_: asyncio.Task[None]) -> None:
+        if state["reading"] and reader is not None:
+            state["stopped_by_writer"] = True
+            reader.cancel()
+
+    writer.add_done_callback(stop_reading)
+    try:
+        await _read_frames(websocket, server, member)
+    except asyncio.CancelledError:
+        if not state["stopped_by_writer"] or reader is None:
+            raise
+        reader.uncancel()
+    finally:
+        state["reading"] = False
+        writer.remove_done_callback(stop_reading)
+
+
+async def _read_frames(websocket: WebSocket, server: WorldServer, member: Member) -> None:
+    receive = websocket.receive
+    while True:
+        message = await receive()
         if message["type"] == "websocket.disconnect":
             return
         data = message.get("bytes")
@@ -128,6 +150,9 @@ async def read_loop(
         except ProtocolError as error:
             member.send_error(error.code, error.detail)
             member.close(CloseCode.PROTOCOL_ERROR, "malformed frame", resumable=True)
+        # receive() returns buffered frames without suspending: yield once per frame so a
+        # client sending fast cannot starve the writers (and the tick) of the event loop.
+        await asyncio.sleep(0)
 
 
 async def write_loop(websocket: WebSocket, member: Member) -> None:
