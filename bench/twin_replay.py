@@ -1,9 +1,9 @@
 """City-view replay time at N history rows: sensors with readings spread over the last 24 h
-(and as many again older, which the replay must skip), then GET /api/twin/view/replay as the
-page asks for it. Prints one JSON object.
+(and, by default, as many again from before, which the replay must skip), then
+GET /api/twin/view/replay as the page asks for it. Prints one JSON object.
 
-    .venv/bin/python bench/twin_replay.py [--rows 1000000] [--sensors 500] [--samples 5]
-                                          [--database-url URL]
+    .venv/bin/python bench/twin_replay.py [--rows 1000000] [--older N] [--older-days 1]
+                                          [--sensors 500] [--samples 5] [--database-url URL]
 
 SQLite in a temporary folder unless --database-url names an empty, migratable database.
 """
@@ -51,19 +51,23 @@ def sensor(number: int) -> dict[str, Any]:
 
 
 def history_rows(
-    sensors: int, rows: int, iris: dict[str, str], now: datetime, rng: random.Random
+    args: argparse.Namespace, start: int, stop: int, iris: dict[str, str], now: datetime,
+    rng: random.Random,
 ) -> list[dict[str, Any]]:
-    """`rows` readings inside the last 24 h plus as many from the day before."""
+    """Readings number `start` to `stop`: the first `--rows` inside the last 24 h, the rest
+    spread over the `--older-days` before."""
     out: list[dict[str, Any]] = []
-    for n in range(2 * rows):
-        inside = n < rows
-        moment = now - timedelta(seconds=rng.uniform(1, 86_399) + (0 if inside else 86_400))
-        attr = ATTRS[n % len(ATTRS)]
+    for n in range(start, stop):
+        back = rng.uniform(1, 86_399)
+        if n >= args.rows:
+            back += 86_400 * rng.uniform(1, args.older_days)
+        moment = now - timedelta(seconds=back)
         instance = {"type": "Property", "value": round(rng.uniform(0, 100), 1),
                     "observedAt": moment.isoformat().replace("+00:00", "Z")}
-        out.append({"tenant": "", "entity_id": sensor(n // len(ATTRS) % sensors)["id"],
-                    "attr_iri": iris[attr], "dataset_id": "", "instance_id": new_instance_id(),
-                    "observed_at": moment, "modified_at": moment, "instance": instance})
+        out.append({"tenant": "", "entity_id": sensor(n // len(ATTRS) % args.sensors)["id"],
+                    "attr_iri": iris[ATTRS[n % len(ATTRS)]], "dataset_id": "",
+                    "instance_id": new_instance_id(), "observed_at": moment,
+                    "modified_at": moment, "instance": instance})
     return out
 
 
@@ -87,12 +91,13 @@ async def run(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
                 answer.raise_for_status()
             terms = app.state.ngsild_terms.for_context(None)
             iris = dict(zip(ATTRS, await terms.expand(list(ATTRS)), strict=True))
-            rows = history_rows(args.sensors, args.rows, iris, datetime.now(UTC), rng)
+            now = datetime.now(UTC)
             began = time.perf_counter()
-            for start in range(0, len(rows), CHUNK):
+            for start in range(0, args.rows + args.older, CHUNK):
+                stop = min(start + CHUNK, args.rows + args.older)
                 async with sessions() as db, db.begin():
                     await db.execute(core_table(TwinAttributeInstance).insert(),
-                                     rows[start:start + CHUNK])
+                                     history_rows(args, start, stop, iris, now, rng))
             load_s = time.perf_counter() - began
             samples = []
             for _ in range(args.samples):
@@ -102,7 +107,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
                 answer.raise_for_status()
                 samples.append(time.perf_counter() - began)
             series = len(answer.json()["series"])
-    return {"rows_in_window": args.rows, "rows_older": args.rows, "sensors": args.sensors,
+    return {"rows_in_window": args.rows, "rows_older": args.older,
+            "older_days": args.older_days, "sensors": args.sensors,
             "series": series, "buckets": 288, "load_s": round(load_s, 1),
             "replay_p50_ms": round(statistics.median(samples) * 1000, 1),
             "replay_max_ms": round(max(samples) * 1000, 1)}
@@ -111,10 +117,14 @@ async def run(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--older", type=int, default=None,
+                        help="history rows before the window (default: as many as --rows)")
+    parser.add_argument("--older-days", type=float, default=1.0)
     parser.add_argument("--sensors", type=int, default=500)
     parser.add_argument("--samples", type=int, default=5)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
+    args.older = args.rows if args.older is None else args.older
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(
             env="test", log_level="WARNING", data_dir=Path(folder),

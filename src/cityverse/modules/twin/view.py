@@ -192,8 +192,8 @@ def window(hours: int, buckets: int) -> Window:
 
 async def replay(session: AsyncSession, terms: TermMap, span: Window) -> dict[str, Any]:
     """The numeric properties of every sensor, the last value in each bucket and carried
-    forward. The database ranks the window's rows per series and bucket and sends one row
-    per bucket, so the answer no longer grows with how often the sensors report."""
+    forward. The database picks each bucket's last row and sends only those, so what is
+    read into Python no longer grows with how often the sensors report."""
     sensor_iris = await terms.expand(SENSOR_TYPES)
     dialect = session.get_bind().dialect.name
     history = TwinAttributeInstance
@@ -212,17 +212,20 @@ async def replay(session: AsyncSession, terms: TermMap, span: Window) -> dict[st
                history.observed_at >= span.start, history.observed_at <= span.end, is_number)
         .subquery()
     )
-    ranked = select(
+    # A row is its bucket's last when the series' next row (in time, then id) is in another
+    # bucket or there is none. Walking each series in time order is the index's own order,
+    # where ranking rows per bucket newest first would sort the whole window.
+    walked = select(
         in_window.c.entity_id, in_window.c.attr_iri, in_window.c.bucket, in_window.c.value,
-        func.row_number().over(
-            partition_by=(in_window.c.entity_id, in_window.c.attr_iri, in_window.c.bucket),
-            order_by=(in_window.c.observed_at.desc(), in_window.c.id.desc()),
-        ).label("rank"),
+        func.lead(in_window.c.bucket).over(
+            partition_by=(in_window.c.entity_id, in_window.c.attr_iri),
+            order_by=(in_window.c.observed_at, in_window.c.id),
+        ).label("next_bucket"),
     ).subquery()
     rows = await session.execute(
-        select(ranked.c.entity_id, ranked.c.attr_iri, ranked.c.bucket, ranked.c.value)
-        .where(ranked.c.rank == 1)
-        .order_by(ranked.c.entity_id, ranked.c.attr_iri))
+        select(walked.c.entity_id, walked.c.attr_iri, walked.c.bucket, walked.c.value)
+        .where(walked.c.next_bucket.is_(None) | (walked.c.next_bucket != walked.c.bucket))
+        .order_by(walked.c.entity_id, walked.c.attr_iri))
     series: dict[tuple[str, str], list[float | None]] = {}
     for entity_id, attr_iri, slot, number in rows:
         values = series.setdefault((entity_id, attr_iri), [None] * span.buckets)
