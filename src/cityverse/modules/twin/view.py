@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Float, case, cast, func, select
+from sqlalchemy import BigInteger, ColumnElement, Float, case, cast, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cityverse.modules.twin import store
@@ -18,6 +18,7 @@ from cityverse.modules.twin.models import (
     DEFAULT_TENANT,
     TwinAttributeInstance,
     TwinEntity,
+    TwinEntityAttribute,
     TwinEntityType,
 )
 from cityverse.modules.twin.ngsild.entity import (
@@ -191,24 +192,27 @@ def window(hours: int, buckets: int) -> Window:
 
 
 async def replay(session: AsyncSession, terms: TermMap, span: Window) -> dict[str, Any]:
-    """The numeric properties of every sensor, the last value in each bucket and carried
+    """The numeric properties a sensor has, the last value in each bucket and carried
     forward. The database picks each bucket's last row and sends only those, so what is
     read into Python no longer grows with how often the sensors report."""
     sensor_iris = await terms.expand(SENSOR_TYPES)
     dialect = session.get_bind().dialect.name
     history = TwinAttributeInstance
     value, is_number = _numeric_value(dialect)
-    # The sensors' ids first, then their history through the series index: joining history
-    # rows to entities and filtering by type made SQLite probe every sensor for every row.
-    sensors = (select(TwinEntity.entity_id)
-               .join(TwinEntityType, TwinEntityType.entity_pk == TwinEntity.id)
-               .where(TwinEntity.tenant == DEFAULT_TENANT,
-                      TwinEntityType.tenant == DEFAULT_TENANT,
-                      TwinEntityType.type_iri.in_(sensor_iris)))
+    # The sensors' series (entity, attribute) first, then each series' rows of the window by a
+    # seek on the series index: the work follows the window, not all the history kept. (Joining
+    # history rows to entities and filtering by type made SQLite probe every sensor per row.)
+    series_of_sensors = (
+        select(TwinEntity.entity_id, TwinEntityAttribute.attr_iri)
+        .join(TwinEntityType, TwinEntityType.entity_pk == TwinEntity.id)
+        .join(TwinEntityAttribute, TwinEntityAttribute.entity_pk == TwinEntity.id)
+        .where(TwinEntity.tenant == DEFAULT_TENANT, TwinEntityType.tenant == DEFAULT_TENANT,
+               TwinEntityType.type_iri.in_(sensor_iris)))
     in_window = (
         select(history.entity_id, history.attr_iri, history.observed_at, history.id,
                _bucket_of(dialect, span).label("bucket"), value.label("value"))
-        .where(history.tenant == DEFAULT_TENANT, history.entity_id.in_(sensors),
+        .where(history.tenant == DEFAULT_TENANT,
+               tuple_(history.entity_id, history.attr_iri).in_(series_of_sensors),
                history.observed_at >= span.start, history.observed_at <= span.end, is_number)
         .subquery()
     )
