@@ -217,8 +217,8 @@ async def replay(session: AsyncSession, terms: TermMap, span: Window) -> dict[st
         .subquery()
     )
     # A row is its bucket's last when the series' next row (in time, then id) is in another
-    # bucket or there is none. Walking each series in time order is the index's own order,
-    # where ranking rows per bucket newest first would sort the whole window.
+    # bucket or there is none: one pass over each series in time order, the order the series
+    # index keeps, rather than ranking the rows of every bucket.
     walked = select(
         in_window.c.entity_id, in_window.c.attr_iri, in_window.c.bucket, in_window.c.value,
         func.lead(in_window.c.bucket).over(
