@@ -18,7 +18,7 @@ from websockets.exceptions import ConnectionClosed
 
 from cityverse.core.auth.policy import Role
 from cityverse.core.config import Settings
-from cityverse.modules.twin import feed, view
+from cityverse.modules.twin import feed
 from realtime.world_support import LiveWorld, serve_world, world_test_config
 
 SignedInFactory = Callable[..., Awaitable[httpx.AsyncClient]]
@@ -112,17 +112,37 @@ async def test_replay_buckets_the_last_hours(officer: httpx.AsyncClient) -> None
     assert refused.status_code == 422
 
 
-async def test_a_replay_over_its_row_budget_keeps_the_recent_hours(
-    officer: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    series = [sensor(value, minutes_ago=m) for value, m in [(10.0, 170), (20.0, 100), (30.0, 5)]]
-    await officer.post(f"{BASE}/temporal/entities", json={
-        **series[0], "pm25": [s["pm25"] for s in series]})
-    monkeypatch.setattr(view, "MAX_REPLAY_ROWS", 2)
+async def test_each_bucket_replays_its_last_numeric_value(officer: httpx.AsyncClient) -> None:
+    # Thirty readings per 30-minute bucket, written oldest last so the insertion order is not
+    # the time order; a text and a flag at the very end of bucket 4 are not numbers to draw.
+    readings = [(float(bucket * 100 + n), bucket * 30 + 29.5 - n)
+                for bucket in range(6) for n in range(30)]
+    instances = [sensor(value, minutes_ago=180 - m)["pm25"] for value, m in reversed(readings)]
+    instances += [{"type": "Property", "value": "offline", "observedAt": ago(180 - 149.9)},
+                  {"type": "Property", "value": True, "observedAt": ago(180 - 149.8)}]
+    response = await officer.post(f"{BASE}/temporal/entities",
+                                  json={**sensor(0), "pm25": instances})
+    assert response.status_code == 201, response.text
+
     replay = (await officer.get("/api/twin/view/replay",
                                 params={"hours": 3, "buckets": 6})).json()
-    assert replay["truncated"] is True
-    # The oldest reading is the one left out; the slider's recent end is complete.
+    # Bucket b's latest reading is n = 0, written at b·30 + 29.5 minutes into the window.
+    assert replay["series"] == [{"id": SENSOR, "attr": "pm25",
+                                 "values": [0.0, 100.0, 200.0, 300.0, 400.0, 500.0]}]
+
+
+async def test_readings_older_than_the_window_are_not_replayed(
+    officer: httpx.AsyncClient
+) -> None:
+    old = [sensor(value, minutes_ago=m)["pm25"] for value, m in [(1.0, 300), (2.0, 181)]]
+    recent = [sensor(value, minutes_ago=m)["pm25"] for value, m in [(20.0, 100), (30.0, 5)]]
+    response = await officer.post(f"{BASE}/temporal/entities",
+                                  json={**sensor(0), "pm25": [*old, *recent]})
+    assert response.status_code == 201, response.text
+
+    replay = (await officer.get("/api/twin/view/replay",
+                                params={"hours": 3, "buckets": 6})).json()
+    # Nothing is carried in from before the window: null until the first reading inside it.
     assert replay["series"][0]["values"] == [None, None, 20.0, 20.0, 20.0, 30.0]
 
 

@@ -188,3 +188,42 @@ async def test_disabled_device_is_refused(
     async with app.state.sessionmaker() as session:
         count = await session.scalar(select(func.count()).select_from(TwinAttributeInstance))
     assert count == 2  # pm25 and location at the entity's creation only
+
+
+async def test_devices_filter_by_type_and_search(officer: httpx.AsyncClient) -> None:
+    await register(officer, "ks-aq-001", AIR)
+    await register(officer, "ks-wl-007", "urn:ngsi-ld:WaterObserved:ks-wl-007")
+    await register(officer, "Pump_50", "urn:ngsi-ld:WaterObserved:pump%50")
+
+    async def ids(**params: Any) -> list[str]:
+        response = await officer.get("/api/twin/devices", params=params)
+        assert response.status_code == 200, response.text
+        return [d["device_id"] for d in response.json()["items"]]
+
+    assert sorted(await ids(type="WaterObserved")) == ["Pump_50", "ks-wl-007"]
+    assert await ids(type="AirQualityObserved", enabled=True) == ["ks-aq-001"]
+    assert await ids(q="WL-0") == ["ks-wl-007"]  # case-insensitive, device or entity id
+    assert await ids(q="pump%5") == ["Pump_50"]
+    assert await ids(q="%") == ["Pump_50"]  # LIKE wildcards are plain text
+    assert await ids(q="p_mp") == []
+    assert (await officer.get("/api/twin/devices", params={"type": "urn:x"})).status_code == 422
+
+
+async def test_last_seen_follows_accepted_readings_only(
+    officer: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    await make_sensor(officer)
+    created = await register(officer)
+    assert created["device"]["last_seen_at"] is None
+    headers = {"X-Device-Id": "ks-aq-001", "X-Device-Key": created["key"]}
+    refused = await client.post("/api/twin/ingest", headers=headers,
+                                json={"readings": [{"attrs": {"id": 1}}]})
+    assert refused.status_code == 422
+    assert (await officer.get("/api/twin/devices/ks-aq-001")).json()["last_seen_at"] is None
+    accepted = await client.post("/api/twin/ingest", headers=headers,
+                                 json={"readings": [{"attrs": {"pm25": 12}}]})
+    assert accepted.status_code == 200, accepted.text
+    shown = (await officer.get("/api/twin/devices/ks-aq-001")).json()
+    assert shown["last_seen_at"] is not None
+    listed = (await officer.get("/api/twin/devices")).json()["items"]
+    assert listed[0]["last_seen_at"] == shown["last_seen_at"]

@@ -53,7 +53,6 @@ class Replay(BaseModel):
     end: str
     bucketSeconds: float  # the JSON the page reads
     buckets: int
-    truncated: bool
     series: list[ReplaySeries]
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, ColumnElement, Float, case, cast, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cityverse.modules.twin import store
@@ -18,6 +18,7 @@ from cityverse.modules.twin.models import (
     DEFAULT_TENANT,
     TwinAttributeInstance,
     TwinEntity,
+    TwinEntityAttribute,
     TwinEntityType,
 )
 from cityverse.modules.twin.ngsild.entity import (
@@ -39,7 +40,7 @@ KINDS = {"Building": "building", "Road": "road", "WaterBody": "water",
          **{name: "sensor" for name in SENSOR_TYPES}}
 LABEL_ATTRS = ("name", "address")
 MAX_LAYER_FEATURES = 50_000
-MAX_REPLAY_ROWS = 300_000  # history rows one replay reads at most (oldest dropped beyond)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MAX_TEXT_VALUE = 80  # longer strings are descriptions, not values worth drawing
 
 
@@ -184,10 +185,6 @@ class Window:
     def bucket_seconds(self) -> float:
         return (self.end - self.start).total_seconds() / self.buckets
 
-    def index(self, moment: datetime) -> int:
-        position = int((moment - self.start).total_seconds() // self.bucket_seconds)
-        return min(max(position, 0), self.buckets - 1)
-
 
 def window(hours: int, buckets: int) -> Window:
     end = now_utc()
@@ -195,42 +192,92 @@ def window(hours: int, buckets: int) -> Window:
 
 
 async def replay(session: AsyncSession, terms: TermMap, span: Window) -> dict[str, Any]:
-    """The numeric properties of every sensor, the last value in each bucket and carried
-    forward; one query over the history index."""
+    """The numeric properties a sensor has, the last value in each bucket and carried
+    forward. The database picks each bucket's last row and sends only those, so what is
+    read into Python no longer grows with how often the sensors report."""
     sensor_iris = await terms.expand(SENSOR_TYPES)
-    rows = await session.execute(
-        select(TwinAttributeInstance.entity_id, TwinAttributeInstance.attr_iri,
-               TwinAttributeInstance.observed_at, TwinAttributeInstance.instance)
-        .join(TwinEntity, (TwinEntity.tenant == TwinAttributeInstance.tenant)
-              & (TwinEntity.entity_id == TwinAttributeInstance.entity_id))
-        .where(TwinAttributeInstance.tenant == DEFAULT_TENANT,
-               TwinAttributeInstance.observed_at >= span.start,
-               TwinAttributeInstance.observed_at <= span.end,
-               TwinEntity.id.in_(select(TwinEntityType.entity_pk)
-                                 .where(TwinEntityType.type_iri.in_(sensor_iris))))
-        # Newest first: when a busy city exceeds the row budget, the window's oldest rows are
-        # the ones left out, so the recent hours (where the slider starts) are always whole.
-        .order_by(TwinAttributeInstance.observed_at.desc(), TwinAttributeInstance.id.desc())
-        .limit(MAX_REPLAY_ROWS + 1)
+    dialect = session.get_bind().dialect.name
+    history = TwinAttributeInstance
+    value, is_number = _numeric_value(dialect)
+    # The sensors' series (entity, attribute) first, then each series' rows of the window by a
+    # seek on the series index: the work follows the window, not all the history kept. (Joining
+    # history rows to entities and filtering by type made SQLite probe every sensor per row.)
+    series_of_sensors = (
+        select(TwinEntity.entity_id, TwinEntityAttribute.attr_iri)
+        .join(TwinEntityType, TwinEntityType.entity_pk == TwinEntity.id)
+        .join(TwinEntityAttribute, TwinEntityAttribute.entity_pk == TwinEntity.id)
+        .where(TwinEntity.tenant == DEFAULT_TENANT, TwinEntityType.tenant == DEFAULT_TENANT,
+               TwinEntityType.type_iri.in_(sensor_iris)))
+    in_window = (
+        select(history.entity_id, history.attr_iri, history.observed_at, history.id,
+               _bucket_of(dialect, span).label("bucket"), value.label("value"))
+        .where(history.tenant == DEFAULT_TENANT,
+               tuple_(history.entity_id, history.attr_iri).in_(series_of_sensors),
+               history.observed_at >= span.start, history.observed_at <= span.end, is_number)
+        .subquery()
     )
-    found = rows.all()
-    truncated = len(found) > MAX_REPLAY_ROWS
+    # A row is its bucket's last when the series' next row (in time, then id) is in another
+    # bucket or there is none: one pass over each series in time order, the order the series
+    # index keeps, rather than ranking the rows of every bucket.
+    walked = select(
+        in_window.c.entity_id, in_window.c.attr_iri, in_window.c.bucket, in_window.c.value,
+        func.lead(in_window.c.bucket).over(
+            partition_by=(in_window.c.entity_id, in_window.c.attr_iri),
+            order_by=(in_window.c.observed_at, in_window.c.id),
+        ).label("next_bucket"),
+    ).subquery()
+    rows = await session.execute(
+        select(walked.c.entity_id, walked.c.attr_iri, walked.c.bucket, walked.c.value)
+        .where(walked.c.next_bucket.is_(None) | (walked.c.next_bucket != walked.c.bucket))
+        .order_by(walked.c.entity_id, walked.c.attr_iri))
     series: dict[tuple[str, str], list[float | None]] = {}
-    for entity_id, attr_iri, observed_at, instance in found[:MAX_REPLAY_ROWS]:
-        value = plain_value(instance)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            continue
+    for entity_id, attr_iri, slot, number in rows:
         values = series.setdefault((entity_id, attr_iri), [None] * span.buckets)
-        slot = span.index(observed_at)
-        if values[slot] is None:  # the first row seen is the bucket's last value
-            values[slot] = value
+        values[min(max(int(slot), 0), span.buckets - 1)] = number
     names = await short_names(terms, [attr for _, attr in series])
     return {
         "start": iso(span.start), "end": iso(span.end), "bucketSeconds": span.bucket_seconds,
-        "buckets": span.buckets, "truncated": truncated,
+        "buckets": span.buckets,
         "series": [{"id": entity_id, "attr": names[attr], "values": carried_forward(values)}
                    for (entity_id, attr), values in series.items()],
     }
+
+
+def _numeric_value(dialect: str) -> tuple[ColumnElement[Any], ColumnElement[bool]]:
+    """The instance's value as a number, and the test that it is a Property holding a JSON
+    number (not a flag, a text or an object), in each database's JSON functions."""
+    instance = TwinAttributeInstance.instance
+    if dialect == "postgresql":
+        return (cast(instance.op("->>")("value"), Float),
+                (instance.op("->>")("type") == PROPERTY)
+                & (func.json_typeof(instance.op("->")("value")) == "number"))
+    return (func.json_extract(instance, "$.value"),
+            (func.json_extract(instance, "$.type") == PROPERTY)
+            & func.json_type(instance, "$.value").in_(("integer", "real")))
+
+
+def _bucket_of(dialect: str, span: Window) -> ColumnElement[int]:
+    """floor(microseconds since the window's start × buckets ÷ window microseconds), in
+    integers so that both databases agree at every bucket edge; the window's last instant
+    (observed_at == end) belongs to the last bucket."""
+    observed = TwinAttributeInstance.observed_at
+    start_us = _epoch_us(span.start)
+    micros: ColumnElement[int]
+    if dialect == "postgresql":
+        micros = cast(func.floor(func.extract("epoch", observed) * 1_000_000), BigInteger)
+    else:
+        # SQLite keeps 'YYYY-MM-DD HH:MM:SS.ffffff': whole seconds from strftime, then the
+        # six digits of the fraction, so no float rounding moves a row across an edge.
+        micros = (cast(func.strftime("%s", observed), BigInteger) * 1_000_000
+                  + cast(func.substr(observed, 21, 6), BigInteger))
+    total_us = _epoch_us(span.end) - start_us
+    offset = (micros - start_us) * span.buckets  # never negative: rows start at the window
+    return case((offset >= total_us * span.buckets, span.buckets - 1),
+                else_=offset // total_us)
+
+
+def _epoch_us(moment: datetime) -> int:
+    return (moment - EPOCH) // timedelta(microseconds=1)
 
 
 def carried_forward(values: list[float | None]) -> list[float | None]:

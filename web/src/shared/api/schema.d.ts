@@ -2017,7 +2017,8 @@ export interface paths {
         };
         /**
          * List Devices
-         * @description Devices, by device id unless `sort` says otherwise; filter by tenant, entity, state.
+         * @description Devices, by device id unless `sort` says otherwise; filter by tenant, entity, the
+         *     entity's type, state; `q` finds a text in the device or entity id.
          */
         get: operations["list_devices_api_twin_devices_get"];
         put?: never;
@@ -4433,6 +4434,11 @@ export interface components {
              * Format: date-time
              */
             key_rotated_at: string;
+            /**
+             * Last Seen At
+             * @description When a reading of the device was last accepted since the server started (MQTT or HTTP); null if none was.
+             */
+            last_seen_at?: string | null;
         };
         /** DeviceStateIn */
         DeviceStateIn: {
@@ -6091,8 +6097,6 @@ export interface components {
             bucketSeconds: number;
             /** Buckets */
             buckets: number;
-            /** Truncated */
-            truncated: boolean;
             /** Series */
             series: components["schemas"]["ReplaySeries"][];
         };
@@ -17536,7 +17540,9 @@ export interface operations {
             query?: {
                 tenant?: string | null;
                 entity_id?: string | null;
+                type?: string | null;
                 enabled?: boolean | null;
+                q?: string | null;
                 /** @description Page number, from 1. */
                 page?: number;
                 /** @description Items per page. */

@@ -13,6 +13,7 @@ from cityverse.core.errors import AppError, FieldError
 from cityverse.core.http import ERROR_RESPONSES, Db
 from cityverse.core.pagination import PageOut, PageParams, page_params
 from cityverse.modules.twin.binding import NgsiLdRoute
+from cityverse.modules.twin.ngsild.entity import now_utc
 from cityverse.modules.twin.telemetry import devices, readings
 from cityverse.modules.twin.telemetry import messages as _messages  # noqa: F401 - registers them
 from cityverse.modules.twin.telemetry.models import TwinDevice
@@ -20,6 +21,7 @@ from cityverse.modules.twin.telemetry.readings import Reading
 from cityverse.modules.twin.telemetry.runtime import Telemetry
 from cityverse.modules.twin.telemetry.schemas import (
     DEVICE_ID_PATTERN,
+    ENTITY_TYPE_PATTERN,
     TENANT_PATTERN,
     DeviceIn,
     DeviceKeyOut,
@@ -41,48 +43,67 @@ Paging = Annotated[PageParams, Depends(page_params)]
 DeviceId = Annotated[str, Path(pattern=DEVICE_ID_PATTERN)]
 
 
-def _with_key(device: TwinDevice, key: str) -> DeviceKeyOut:
-    return DeviceKeyOut(device=DeviceOut.model_validate(device), key=key,
+def _telemetry(request: Request) -> Telemetry | None:
+    found: Telemetry | None = getattr(request.app.state, "twin_telemetry", None)
+    return found
+
+
+def _out(request: Request, device: TwinDevice) -> DeviceOut:
+    telemetry = _telemetry(request)
+    seen = telemetry.pipeline.last_seen.of(device.device_id) if telemetry else None
+    return DeviceOut.model_validate(device).model_copy(update={"last_seen_at": seen})
+
+
+def _with_key(request: Request, device: TwinDevice, key: str) -> DeviceKeyOut:
+    return DeviceKeyOut(device=_out(request, device), key=key,
                         mqtt_topic=devices.topic_of(device))
 
 
 @router.post("/devices", status_code=201, response_model=DeviceKeyOut)
-async def create_device(body: DeviceIn, db: Db, caller: Operator) -> DeviceKeyOut:
+async def create_device(
+    request: Request, body: DeviceIn, db: Db, caller: Operator
+) -> DeviceKeyOut:
     """Register a device; its key is in this answer only (keep it: it is stored as a hash)."""
     device, key = await devices.create(db, body, caller)
-    return _with_key(device, key)
+    return _with_key(request, device, key)
 
 
 @router.get("/devices", response_model=PageOut[DeviceOut])
 async def list_devices(
-    db: Db, _: Watcher, paging: Paging,
+    request: Request, db: Db, _: Watcher, paging: Paging,
     tenant: Annotated[str | None, Query(pattern=TENANT_PATTERN)] = None,
     entity_id: Annotated[str | None, Query(max_length=512)] = None,
+    entity_type: Annotated[str | None, Query(alias="type", pattern=ENTITY_TYPE_PATTERN)] = None,
     enabled: bool | None = None,
+    q: Annotated[str | None, Query(max_length=128)] = None,
 ) -> PageOut[DeviceOut]:
-    """Devices, by device id unless `sort` says otherwise; filter by tenant, entity, state."""
-    page = await devices.listing(db, paging, tenant=tenant, entity_id=entity_id, enabled=enabled)
-    return page.to_out(DeviceOut.model_validate)
+    """Devices, by device id unless `sort` says otherwise; filter by tenant, entity, the
+    entity's type, state; `q` finds a text in the device or entity id."""
+    page = await devices.listing(db, paging, tenant=tenant, entity_id=entity_id, enabled=enabled,
+                                 entity_type=entity_type, search=q)
+    return page.to_out(lambda device: _out(request, device))
 
 
 @router.get("/devices/{device_id}", response_model=DeviceOut)
-async def get_device(device_id: DeviceId, db: Db, _: Watcher) -> DeviceOut:
-    return DeviceOut.model_validate(await devices.existing(db, device_id))
+async def get_device(request: Request, device_id: DeviceId, db: Db, _: Watcher) -> DeviceOut:
+    return _out(request, await devices.existing(db, device_id))
 
 
 @router.post("/devices/{device_id}/rotate-key", response_model=DeviceKeyOut)
-async def rotate_device_key(device_id: DeviceId, db: Db, caller: Operator) -> DeviceKeyOut:
+async def rotate_device_key(
+    request: Request, device_id: DeviceId, db: Db, caller: Operator
+) -> DeviceKeyOut:
     """A new key for the device; the old one stops working at once."""
     device, key = await devices.rotate_key(db, device_id, caller)
-    return _with_key(device, key)
+    return _with_key(request, device, key)
 
 
 @router.put("/devices/{device_id}/state", response_model=DeviceOut)
 async def set_device_state(
-    device_id: DeviceId, body: DeviceStateIn, db: Db, caller: Operator
+    request: Request, device_id: DeviceId, body: DeviceStateIn, db: Db, caller: Operator
 ) -> DeviceOut:
     """Disable (or enable again) a device: a disabled device's readings are refused."""
-    return DeviceOut.model_validate(await devices.set_enabled(db, device_id, body.enabled, caller))
+    return _out(request, await devices.set_enabled(db, device_id, body.enabled, caller))
 
 
 @router.post("/ingest", response_model=IngestOut, dependencies=[requires(PUBLIC)])
@@ -107,7 +128,7 @@ async def ingest(
             problems.append(FieldError(f"readings.{index}.device_id", "twin_foreign_device"))
             continue
         batch.append(Reading(device_id, dict(item.attrs), item.observed_at))
-    telemetry: Telemetry | None = getattr(request.app.state, "twin_telemetry", None)
+    telemetry = _telemetry(request)
     if not problems:
         terms = request.app.state.ngsild_terms.for_context(None)
         result = await readings.apply(db, terms, batch)
@@ -119,6 +140,8 @@ async def ingest(
         raise AppError(422, "twin_readings_refused", fields=problems)
     if telemetry is not None:
         telemetry.pipeline.counters.accepted += result.accepted
+        # Noted before the request commits: a failed commit answers 5xx and the device retries.
+        telemetry.pipeline.last_seen.note(batch, result, now_utc())
     return IngestOut(accepted=result.accepted, entities=result.entities)
 
 
@@ -142,7 +165,7 @@ async def _caller_device(
 @router.get("/ingest/status", response_model=IngestStatusOut)
 async def ingest_status(request: Request, _: Watcher) -> IngestStatusOut:
     """Readings accepted and refused since start, the last error, the broker in use."""
-    telemetry: Telemetry | None = getattr(request.app.state, "twin_telemetry", None)
+    telemetry = _telemetry(request)
     if telemetry is None:
         return IngestStatusOut(broker="off", broker_address="", connected=False, accepted=0,
                                rejected=0, batches=0, queued=0, last_error=None,

@@ -96,9 +96,19 @@ async def set_enabled(
 
 async def listing(
     session: AsyncSession, params: PageParams, *, tenant: str | None = None,
-    entity_id: str | None = None, enabled: bool | None = None,
+    entity_id: str | None = None, enabled: bool | None = None, entity_type: str | None = None,
+    search: str | None = None,
 ) -> Page[TwinDevice]:
     statement = select(TwinDevice)
+    if entity_type is not None:
+        # Entity ids name their type (urn:ngsi-ld:<Type>:<id>), so the type needs no join.
+        statement = statement.where(
+            TwinDevice.entity_id.startswith(f"urn:ngsi-ld:{entity_type}:", autoescape=True))
+    if search:
+        needle = search.lower()
+        statement = statement.where(
+            func.lower(TwinDevice.device_id).contains(needle, autoescape=True)
+            | func.lower(TwinDevice.entity_id).contains(needle, autoescape=True))
     if tenant is not None:
         statement = statement.where(TwinDevice.tenant == tenant)
     if entity_id is not None:

@@ -19,6 +19,7 @@ from cityverse.modules.twin.ngsild.entity import now_utc
 from cityverse.modules.twin.ngsild.terms import TermMap
 from cityverse.modules.twin.telemetry import readings
 from cityverse.modules.twin.telemetry.readings import BadReading, DeviceInfo, Reading
+from cityverse.modules.twin.telemetry.seen import LastSeen
 
 log = logging.getLogger("cityverse.twin.ingest")
 DEVICE_CACHE_S = 2.0  # a disabled device's readings stop within this long
@@ -51,6 +52,7 @@ class IngestPipeline:
         self._last_logged = 0.0
         self._devices: dict[str, tuple[float, DeviceInfo]] = {}
         self.counters = Counters()
+        self.last_seen = LastSeen()
 
     @property
     def queued(self) -> int:
@@ -115,6 +117,7 @@ class IngestPipeline:
         self.counters.accepted += result.accepted
         self.counters.batches += 1
         self.counters.last_batch_at = now_utc()
+        self.last_seen.note(parsed, result, self.counters.last_batch_at)
         if pending.changes:
             self._publish(pending.changes)
 

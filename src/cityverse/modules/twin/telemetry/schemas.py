@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 DEVICE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}$"
 TENANT_PATTERN = r"^[A-Za-z0-9_\-]{0,64}$"
+ENTITY_TYPE_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,63}$"
 ATTRIBUTE_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,63}$"
 
 
@@ -35,6 +36,9 @@ class DeviceOut(BaseModel):
     simulated: bool
     created_at: datetime
     key_rotated_at: datetime
+    last_seen_at: datetime | None = Field(
+        None, description="When a reading of the device was last accepted since the server "
+        "started (MQTT or HTTP); null if none was.")
 
 
 class DeviceKeyOut(BaseModel):
