@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Float, case, cast, func, select, tuple_
+from sqlalchemy import ColumnElement, Float, Integer, cast, column, func, select, true, values
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cityverse.core.db import UtcDateTime
 from cityverse.modules.twin import store
 from cityverse.modules.twin.models import (
     DEFAULT_TENANT,
@@ -193,53 +194,46 @@ def window(hours: int, buckets: int) -> Window:
 
 async def replay(session: AsyncSession, terms: TermMap, span: Window) -> dict[str, Any]:
     """The numeric properties a sensor has, the last value in each bucket and carried
-    forward. The database picks each bucket's last row and sends only those, so what is
-    read into Python no longer grows with how often the sensors report."""
+    forward. For every series and bucket the database seeks the bucket's last row on the
+    series index, so the work follows series × buckets, not how often the sensors report."""
     sensor_iris = await terms.expand(SENSOR_TYPES)
     dialect = session.get_bind().dialect.name
     history = TwinAttributeInstance
     value, is_number = _numeric_value(dialect)
-    # The sensors' series (entity, attribute) first, then each series' rows of the window by a
-    # seek on the series index: the work follows the window, not all the history kept. (Joining
-    # history rows to entities and filtering by type made SQLite probe every sensor per row.)
-    series_of_sensors = (
+    # The sensors' series first (joining history rows to entities and filtering by type made
+    # SQLite probe every sensor per row).
+    series = (
         select(TwinEntity.entity_id, TwinEntityAttribute.attr_iri)
         .join(TwinEntityType, TwinEntityType.entity_pk == TwinEntity.id)
         .join(TwinEntityAttribute, TwinEntityAttribute.entity_pk == TwinEntity.id)
         .where(TwinEntity.tenant == DEFAULT_TENANT, TwinEntityType.tenant == DEFAULT_TENANT,
-               TwinEntityType.type_iri.in_(sensor_iris)))
-    in_window = (
-        select(history.entity_id, history.attr_iri, history.observed_at, history.id,
-               _bucket_of(dialect, span).label("bucket"), value.label("value"))
-        .where(history.tenant == DEFAULT_TENANT,
-               tuple_(history.entity_id, history.attr_iri).in_(series_of_sensors),
-               history.observed_at >= span.start, history.observed_at <= span.end, is_number)
-        .subquery()
-    )
-    # A row is its bucket's last when the series' next row (in time, then id) is in another
-    # bucket or there is none: one pass over each series in time order, the order the series
-    # index keeps, rather than ranking the rows of every bucket.
-    walked = select(
-        in_window.c.entity_id, in_window.c.attr_iri, in_window.c.bucket, in_window.c.value,
-        func.lead(in_window.c.bucket).over(
-            partition_by=(in_window.c.entity_id, in_window.c.attr_iri),
-            order_by=(in_window.c.observed_at, in_window.c.id),
-        ).label("next_bucket"),
-    ).subquery()
+               TwinEntityType.type_iri.in_(sensor_iris))
+        .distinct().subquery("series"))
+    edges = values(column("slot", Integer), column("lo", UtcDateTime),
+                   column("hi", UtcDateTime), name="edges").data(bucket_edges(span)).cte("edges")
+    last_in_bucket = (
+        select(value)
+        .where(history.tenant == DEFAULT_TENANT, history.entity_id == series.c.entity_id,
+               history.attr_iri == series.c.attr_iri, history.observed_at >= edges.c.lo,
+               history.observed_at < edges.c.hi, is_number)
+        .order_by(history.observed_at.desc(), history.id.desc())
+        .limit(1).scalar_subquery())
+    picked = select(series.c.entity_id, series.c.attr_iri, edges.c.slot,
+                    last_in_bucket.label("value")).select_from(series).join(edges, true()
+                                                                            ).subquery()
     rows = await session.execute(
-        select(walked.c.entity_id, walked.c.attr_iri, walked.c.bucket, walked.c.value)
-        .where(walked.c.next_bucket.is_(None) | (walked.c.next_bucket != walked.c.bucket))
-        .order_by(walked.c.entity_id, walked.c.attr_iri))
-    series: dict[tuple[str, str], list[float | None]] = {}
+        select(picked.c.entity_id, picked.c.attr_iri, picked.c.slot, picked.c.value)
+        .where(picked.c.value.is_not(None))
+        .order_by(picked.c.entity_id, picked.c.attr_iri, picked.c.slot))
+    found: dict[tuple[str, str], list[float | None]] = {}
     for entity_id, attr_iri, slot, number in rows:
-        values = series.setdefault((entity_id, attr_iri), [None] * span.buckets)
-        values[min(max(int(slot), 0), span.buckets - 1)] = number
-    names = await short_names(terms, [attr for _, attr in series])
+        found.setdefault((entity_id, attr_iri), [None] * span.buckets)[slot] = float(number)
+    names = await short_names(terms, [attr for _, attr in found])
     return {
         "start": iso(span.start), "end": iso(span.end), "bucketSeconds": span.bucket_seconds,
         "buckets": span.buckets,
         "series": [{"id": entity_id, "attr": names[attr], "values": carried_forward(values)}
-                   for (entity_id, attr), values in series.items()],
+                   for (entity_id, attr), values in found.items()],
     }
 
 
@@ -256,24 +250,15 @@ def _numeric_value(dialect: str) -> tuple[ColumnElement[Any], ColumnElement[bool
             & func.json_type(instance, "$.value").in_(("integer", "real")))
 
 
-def _bucket_of(dialect: str, span: Window) -> ColumnElement[int]:
-    """floor(microseconds since the window's start × buckets ÷ window microseconds), in
-    integers so that both databases agree at every bucket edge; the window's last instant
-    (observed_at == end) belongs to the last bucket."""
-    observed = TwinAttributeInstance.observed_at
-    start_us = _epoch_us(span.start)
-    micros: ColumnElement[int]
-    if dialect == "postgresql":
-        micros = cast(func.floor(func.extract("epoch", observed) * 1_000_000), BigInteger)
-    else:
-        # SQLite keeps 'YYYY-MM-DD HH:MM:SS.ffffff': whole seconds from strftime, then the
-        # six digits of the fraction, so no float rounding moves a row across an edge.
-        micros = (cast(func.strftime("%s", observed), BigInteger) * 1_000_000
-                  + cast(func.substr(observed, 21, 6), BigInteger))
-    total_us = _epoch_us(span.end) - start_us
-    offset = (micros - start_us) * span.buckets  # never negative: rows start at the window
-    return case((offset >= total_us * span.buckets, span.buckets - 1),
-                else_=offset // total_us)
+def bucket_edges(span: Window) -> list[tuple[int, datetime, datetime]]:
+    """(slot, first instant, end) of each bucket in whole microseconds: slot k holds the rows
+    with k ≤ offset × buckets ÷ window < k + 1, and the window's last instant belongs to the
+    last bucket."""
+    total_us = _epoch_us(span.end) - _epoch_us(span.start)
+    starts = [span.start + timedelta(microseconds=-(-k * total_us // span.buckets))
+              for k in range(span.buckets)]
+    ends = [*starts[1:], span.end + timedelta(microseconds=1)]
+    return list(zip(range(span.buckets), starts, ends, strict=True))
 
 
 def _epoch_us(moment: datetime) -> int:
