@@ -9,6 +9,7 @@ on an unacknowledged one, the send queue may drop stale updates without breaking
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Generic, TypeVar
 
 import msgpack
 
@@ -39,6 +40,7 @@ def frame_head(tick: int) -> bytes:
 # Snapshots older than this many unacknowledged ticks are forgotten; the client then gets full
 # states again, which is what a client that has stopped acknowledging deserves.
 MAX_PENDING_SNAPSHOTS = 64
+Snapshot = TypeVar("Snapshot")
 
 
 def diff(client_id: int, new: AvatarState, old: AvatarState | None) -> EntityDelta | None:
@@ -64,12 +66,14 @@ def apply(entry: EntityDelta, old: AvatarState | None) -> AvatarState:
     return (x, y, z, heading, animation)
 
 
-class DeltaEncoder:
-    """The per-viewer reference encoder (one per viewer). The server builds all viewers' frames
-    at once with ``fanout.build_frames``, which writes exactly these updates' bytes."""
+class AckedSnapshots(Generic[Snapshot]):
+    """What a viewer was sent and has acknowledged: the world each unacknowledged update
+    implied, by tick, so the next update is a delta from the newest acknowledged one."""
+
+    __slots__ = ("_acked_tick", "_snapshots")
 
     def __init__(self) -> None:
-        self._snapshots: dict[int, World] = {}
+        self._snapshots: dict[int, Snapshot] = {}
         self._acked_tick = 0
 
     @property
@@ -82,6 +86,18 @@ class DeltaEncoder:
             return
         self._acked_tick = tick
         self._snapshots = {t: w for t, w in self._snapshots.items() if t >= tick}
+
+    def keep(self, tick: int, snapshot: Snapshot) -> None:
+        self._snapshots[tick] = snapshot
+        if len(self._snapshots) > MAX_PENDING_SNAPSHOTS:
+            del self._snapshots[min(self._snapshots)]
+
+
+class DeltaEncoder(AckedSnapshots[World]):
+    """The per-viewer reference encoder (one per viewer). The server builds all viewers' frames
+    at once with ``fanout.build_frames``, which writes exactly these updates' bytes."""
+
+    __slots__ = ()
 
     def build(
         self,
@@ -102,9 +118,7 @@ class DeltaEncoder:
         full_entries = self._entries(full_rate, baseline, world)
         low_entries = self._entries(low_rate, baseline, world)
         removed = tuple(sorted(cid for cid in baseline if cid not in visible))
-        self._snapshots[tick] = world
-        if len(self._snapshots) > MAX_PENDING_SNAPSHOTS:
-            del self._snapshots[min(self._snapshots)]
+        self.keep(tick, world)
         return WorldUpdate(tick, baseline_tick, full_entries, low_entries, removed)
 
     @staticmethod

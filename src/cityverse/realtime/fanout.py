@@ -26,7 +26,7 @@ import msgpack
 import numpy as np
 import numpy.typing as npt
 
-from cityverse.realtime.delta import MAX_PENDING_SNAPSHOTS, frame_head
+from cityverse.realtime.delta import AckedSnapshots, frame_head
 from cityverse.realtime.protocol import FULL_MASK, POSE_FIELD_COUNT
 
 IntArray = npt.NDArray[np.int64]
@@ -45,37 +45,17 @@ _EMPTY_ARRAY = b"\x90"
 DENSE_LOOKUP_LIMIT = 1 << 20
 
 
-class SnapshotEncoder:
-    """Server-side delta state of one viewer: the world each unacknowledged update implied,
-    as an array of ``[client_id, x, y, z, heading, animation]`` rows sorted by client id."""
+class SnapshotEncoder(AckedSnapshots[npt.NDArray[np.int32]]):
+    """Server-side delta state of one viewer: each unacknowledged update's world as an array
+    of ``[client_id, x, y, z, heading, animation]`` rows sorted by client id."""
 
-    __slots__ = ("_acked_tick", "_snapshots")
-
-    def __init__(self) -> None:
-        self._snapshots: dict[int, npt.NDArray[np.int32]] = {}
-        self._acked_tick = 0
-
-    @property
-    def acked_tick(self) -> int:
-        return self._acked_tick
-
-    def acknowledge(self, tick: int) -> None:
-        """Move the baseline forward; ignores stale, duplicate or never-sent ticks."""
-        if tick <= self._acked_tick or tick not in self._snapshots:
-            return
-        self._acked_tick = tick
-        self._snapshots = {t: w for t, w in self._snapshots.items() if t >= tick}
+    __slots__ = ()
 
     def baseline(self) -> tuple[int, npt.NDArray[np.int32]]:
         snapshot = self._snapshots.get(self._acked_tick)
         if snapshot is None:
             return 0, _EMPTY_SNAPSHOT
         return self._acked_tick, snapshot
-
-    def keep(self, tick: int, snapshot: npt.NDArray[np.int32]) -> None:
-        self._snapshots[tick] = snapshot
-        if len(self._snapshots) > MAX_PENDING_SNAPSHOTS:
-            del self._snapshots[min(self._snapshots)]
 
 
 def msgpack_ints(values: IntArray) -> tuple[ByteArray, IntArray]:

@@ -3,6 +3,7 @@ real HTTP server on 127.0.0.1 that plays remote @context servers (fast, slow, br
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import json
 import socket
@@ -13,9 +14,12 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import httpx
 import pytest
 
+from cityverse.core.auth.policy import Role
 from cityverse.modules.twin.ngsild import ContextRegistry, ContextResolver
+from conftest import SignedInFactory
 
 LOCAL_NAMES = {"localhost", "localhost.localdomain"}
 
@@ -188,3 +192,18 @@ async def resolver(clock: FakeClock) -> AsyncIterator[ContextResolver]:
 @pytest.fixture
 def registry(resolver: ContextResolver) -> ContextRegistry:
     return ContextRegistry(resolver)
+
+
+@pytest.fixture
+async def officer(signed_in: SignedInFactory) -> AsyncIterator[httpx.AsyncClient]:
+    yield await signed_in("ops", Role.OFFICER)
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage() -> Iterator[None]:
+    """What MQTT clients leave in reference cycles is collected after each test, not at some
+    later moment: a finalizer that runs in the middle of Python 3.11.7's AST construction
+    (pytest rewriting a module it imports) fails that with "AST constructor recursion depth
+    mismatch"."""
+    yield
+    gc.collect()

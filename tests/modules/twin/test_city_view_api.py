@@ -53,10 +53,6 @@ def sensor(pm25: float, minutes_ago: float = 0) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-async def officer(signed_in: SignedInFactory) -> AsyncIterator[httpx.AsyncClient]:
-    yield await signed_in("ops", Role.OFFICER)
-
 
 async def test_layer_is_compact_geojson_with_an_etag(officer: httpx.AsyncClient) -> None:
     for document in (building(), sensor(35.0)):

@@ -9,14 +9,12 @@ import json
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
 import pytest
-
-from cityverse.core.auth.policy import Role
 
 SignedInFactory = Callable[..., Awaitable[httpx.AsyncClient]]
 BASE = "/ngsi-ld/v1"
@@ -73,10 +71,6 @@ def receiver() -> Iterator[Receiver]:
     yield server
     server.close()
 
-
-@pytest.fixture
-async def officer(signed_in: SignedInFactory) -> AsyncIterator[httpx.AsyncClient]:
-    yield await signed_in("ops", Role.OFFICER)
 
 
 def subscription(uri: str, **extra: Any) -> dict[str, Any]:

@@ -3,13 +3,12 @@ lastN, temporalValues and every aggregation method with exact figures."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from cityverse.core.auth.policy import Role
 from cityverse.modules.twin.ngsild.temporal import parse_duration
 
 SignedInFactory = Callable[..., Awaitable[httpx.AsyncClient]]
@@ -17,10 +16,6 @@ BASE = "/ngsi-ld/v1"
 ERRORS = "https://uri.etsi.org/ngsi-ld/errors/"
 STATION = "urn:ngsi-ld:WaterObserved:yangcheng-01"
 
-
-@pytest.fixture
-async def officer(signed_in: SignedInFactory) -> AsyncIterator[httpx.AsyncClient]:
-    yield await signed_in("ops", Role.OFFICER)
 
 
 def reading(level: float, hour: int) -> dict[str, Any]:

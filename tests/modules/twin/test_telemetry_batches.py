@@ -5,10 +5,9 @@ reading, and subscribers hear of the entity's latest state."""
 
 from __future__ import annotations
 
-import gc
 import json
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from cityverse.core.auth.policy import Role
 from cityverse.core.config import Settings
 from cityverse.modules.twin.telemetry import readings, wire
 from cityverse.modules.twin.telemetry.readings import BadReading
@@ -53,22 +51,12 @@ def at(hour: int, minute: int = 0) -> str:
     return f"2026-11-23T{hour:02d}:{minute:02d}:00.000Z"
 
 
-@pytest.fixture(autouse=True)
-def collect_garbage() -> Iterator[None]:
-    """See test_telemetry_mqtt.collect_garbage."""
-    yield
-    gc.collect()
-
 
 @pytest.fixture
 def settings(migrated: str, tmp_path: Path) -> Settings:
     return make_settings(migrated, tmp_path).model_copy(update={
         "mqtt_embedded": True, "mqtt_port": free_port(), "twin_ingest_batch_wait_ms": 5})
 
-
-@pytest.fixture
-async def officer(signed_in: SignedInFactory) -> AsyncIterator[httpx.AsyncClient]:
-    yield await signed_in("ops", Role.OFFICER)
 
 
 async def publish(settings: Settings, key: str, *payloads: bytes) -> wire.Publisher:

@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
-import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
@@ -21,10 +20,6 @@ SignedInFactory = Callable[..., Awaitable[httpx.AsyncClient]]
 AIR = "urn:ngsi-ld:AirQualityObserved:ks-aq-001"
 VOCAB = "https://uri.etsi.org/ngsi-ld/default-context/"
 
-
-@pytest.fixture
-async def officer(signed_in: SignedInFactory) -> AsyncIterator[httpx.AsyncClient]:
-    yield await signed_in("ops", Role.OFFICER)
 
 
 async def make_sensor(officer: httpx.AsyncClient, entity_id: str = AIR) -> None:

@@ -4,7 +4,6 @@ notified, wrong keys and foreign topics never update an entity, bad payloads are
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import shutil
@@ -48,25 +47,12 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture(autouse=True)
-def collect_garbage() -> Iterator[None]:
-    """What the MQTT clients leave in reference cycles is collected after each test, not at
-    some later moment: a finalizer that runs in the middle of Python 3.11.7's AST
-    construction (pytest rewriting a module it imports) fails that with "AST constructor
-    recursion depth mismatch"."""
-    yield
-    gc.collect()
-
 
 @pytest.fixture
 def settings(migrated: str, tmp_path: Path) -> Settings:
     return make_settings(migrated, tmp_path).model_copy(update={
         "mqtt_embedded": True, "mqtt_port": free_port(), "twin_ingest_batch_wait_ms": 5})
 
-
-@pytest.fixture
-async def officer(signed_in: SignedInFactory) -> AsyncIterator[httpx.AsyncClient]:
-    yield await signed_in("ops", Role.OFFICER)
 
 
 async def sensor_with_device(officer: httpx.AsyncClient, device_id: str = "ks-aq-001") -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +13,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from cityverse.core.auth.policy import Role
 from cityverse.core.config import Settings
 from cityverse.modules.twin.telemetry import rules
 from cityverse.modules.twin.telemetry.simulator import Simulator, device_id_for, is_scenic
@@ -110,10 +109,6 @@ def settings(migrated: str, tmp_path: Path) -> Settings:
     return make_settings(migrated, tmp_path).model_copy(update={
         "mqtt_embedded": True, "mqtt_port": port, "twin_ingest_batch_wait_ms": 5})
 
-
-@pytest.fixture
-async def officer(signed_in: SignedInFactory) -> AsyncIterator[httpx.AsyncClient]:
-    yield await signed_in("ops", Role.OFFICER)
 
 
 async def test_simulator_feeds_every_sensor_entity_over_mqtt(

@@ -11,7 +11,7 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,6 @@ import pytest
 from fastapi import FastAPI
 from paho.mqtt.enums import CallbackAPIVersion
 
-from cityverse.core.auth.policy import Role
 from cityverse.modules.twin.endpoints import EndpointGuard, EndpointRefused, forbidden_address
 
 from .test_ngsild_subscriptions_api import BASE, ROAD, Receiver, road, set_intensity, subscription
@@ -29,10 +28,6 @@ from .test_ngsild_subscriptions_api import BASE, ROAD, Receiver, road, set_inten
 SignedInFactory = Callable[..., Awaitable[httpx.AsyncClient]]
 STRICT = EndpointGuard(allow_private=False)
 
-
-@pytest.fixture
-async def officer(signed_in: SignedInFactory) -> AsyncIterator[httpx.AsyncClient]:
-    yield await signed_in("ops", Role.OFFICER)
 
 
 @pytest.mark.parametrize("uri", [
