@@ -15,6 +15,10 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from cityverse.core.audit import AuditEvent
 
 SignedInFactory = Callable[..., Awaitable[httpx.AsyncClient]]
 BASE = "/ngsi-ld/v1"
@@ -95,7 +99,9 @@ async def set_intensity(officer: httpx.AsyncClient, value: int) -> None:
     assert response.status_code == 204
 
 
-async def test_subscription_crud_and_status(officer: httpx.AsyncClient, receiver: Receiver) -> None:
+async def test_subscription_crud_and_status(
+    app: FastAPI, officer: httpx.AsyncClient, receiver: Receiver
+) -> None:
     created = await officer.post(f"{BASE}/subscriptions", json=subscription(
         receiver.url, id="urn:ngsi-ld:Subscription:s1", watchedAttributes=["intensity"]))
     assert created.status_code == 201, created.text
@@ -116,6 +122,18 @@ async def test_subscription_crud_and_status(officer: httpx.AsyncClient, receiver
             ).status_code == 204
     assert (await officer.get(f"{BASE}/subscriptions/urn:ngsi-ld:Subscription:s1")
             ).status_code == 404
+    # Where the city's data goes is audited at each write, the refused duplicate not at all.
+    async with app.state.sessionmaker() as session:
+        events = list(await session.scalars(
+            select(AuditEvent).where(AuditEvent.target_type == "twin_subscription")
+            .order_by(AuditEvent.id)))
+    assert [(e.action, e.actor_name, e.target_id) for e in events] == [
+        ("twin.subscription.create", "ops", "urn:ngsi-ld:Subscription:s1"),
+        ("twin.subscription.update", "ops", "urn:ngsi-ld:Subscription:s1"),
+        ("twin.subscription.delete", "ops", "urn:ngsi-ld:Subscription:s1")]
+    assert events[0].after is not None and events[0].after["endpoint"] == receiver.url
+    assert events[1].before is not None and events[1].before["isActive"] is True
+    assert events[1].after is not None and events[1].after["isActive"] is False
 
 
 @pytest.mark.parametrize("document", [

@@ -4,11 +4,13 @@ with its delivery status. The notifier picks changes up only after the transacti
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import func, select
 
+from cityverse.core import audit
+from cityverse.core.auth.policy import Principal
 from cityverse.core.http import ERROR_RESPONSES, Db
 from cityverse.modules.twin import changes
 from cityverse.modules.twin.api import READERS, WRITERS, paging_links
@@ -22,6 +24,9 @@ from cityverse.modules.twin.subscription import (
     check_document,
     compile_subscription,
 )
+
+# Where the city's data is sent is a change that matters: every write is audited.
+Writer = Annotated[Principal, WRITERS]
 
 router = APIRouter(
     prefix="/ngsi-ld/v1/subscriptions", tags=["NGSI-LD subscriptions"], route_class=NgsiLdRoute,
@@ -39,8 +44,8 @@ def compiler(terms: TermMaps) -> Any:
     return compile_row
 
 
-@router.post("", status_code=201, dependencies=[WRITERS])
-async def create_subscription(request: Request, db: Db) -> Response:
+@router.post("", status_code=201)
+async def create_subscription(request: Request, db: Db, writer: Writer) -> Response:
     call = call_of(request)
     body = await read_body(request, call)
     document = check_document(body.document)
@@ -57,6 +62,7 @@ async def create_subscription(request: Request, db: Db) -> Response:
     )
     db.add(row)
     await db.flush()
+    await _audit(db, writer, "twin.subscription.create", row, after=_summary(row))
     _reload_after_commit(request, row)
     return Response(status_code=201,
                     headers={"Location": f"/ngsi-ld/v1/subscriptions/{document['id']}"})
@@ -86,8 +92,10 @@ async def retrieve_subscription(request: Request, subscription_id: str, db: Db) 
     return answer(request, call, _shown(await _existing(db, call, subscription_id)))
 
 
-@router.patch("/{subscription_id}", status_code=204, dependencies=[WRITERS])
-async def update_subscription(request: Request, subscription_id: str, db: Db) -> Response:
+@router.patch("/{subscription_id}", status_code=204)
+async def update_subscription(
+    request: Request, subscription_id: str, db: Db, writer: Writer
+) -> Response:
     call = call_of(request)
     body = await read_body(request, call, merge_patch=True)
     update = check_document(body.document, partial=True)
@@ -99,20 +107,26 @@ async def update_subscription(request: Request, subscription_id: str, db: Db) ->
     context = body.context if body.context is not None else row.context
     compiled = await compile_subscription(document, call.tenant, context, call.terms(context))
     request.app.state.twin_endpoint_guard.check_uri(compiled.endpoint)
+    before = _summary(row)
     row.document = document
     row.context = context
     row.is_active = document.get("isActive", True)
     row.expires_at = _expiry(document)
     row.modified_at = now_utc()
     await db.flush()
+    await _audit(db, writer, "twin.subscription.update", row, before=before,
+                 after=_summary(row))
     _reload_after_commit(request, row)
     return Response(status_code=204)
 
 
-@router.delete("/{subscription_id}", status_code=204, dependencies=[WRITERS])
-async def delete_subscription(request: Request, subscription_id: str, db: Db) -> Response:
+@router.delete("/{subscription_id}", status_code=204)
+async def delete_subscription(
+    request: Request, subscription_id: str, db: Db, writer: Writer
+) -> Response:
     call = call_of(request)
     row = await _existing(db, call, subscription_id)
+    await _audit(db, writer, "twin.subscription.delete", row, before=_summary(row))
     await db.delete(row)
     notifier = request.app.state.twin_notifier
 
@@ -167,3 +181,21 @@ def _shown(row: TwinSubscription) -> dict[str, Any]:
         notification["status"] = "ok" if row.last_notification == row.last_success else "failed"
     document["notification"] = notification
     return document
+
+
+def _summary(row: TwinSubscription) -> dict[str, Any]:
+    """What the audit keeps of a subscription: where it sends and what it watches."""
+    document = row.document
+    endpoint = (document.get("notification") or {}).get("endpoint") or {}
+    return {"tenant": row.tenant, "endpoint": endpoint.get("uri"),
+            "entities": document.get("entities"), "watchedAttributes":
+            document.get("watchedAttributes"), "isActive": row.is_active}
+
+
+async def _audit(
+    db: Db, writer: Principal, action: str, row: TwinSubscription,
+    *, before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
+) -> None:
+    await audit.record(db, actor_id=writer.user_id, actor_name=writer.username, action=action,
+                       target_type="twin_subscription", target_id=row.subscription_id,
+                       before=before, after=after)
