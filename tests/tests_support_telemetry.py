@@ -10,6 +10,8 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import httpx
+
 
 async def wait_until(condition: Callable[[], bool], within: float = 10.0) -> None:
     deadline = time.monotonic() + within
@@ -57,3 +59,11 @@ class Receiver:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+async def subscribe_to_pm25(officer: httpx.AsyncClient, receiver: Receiver) -> None:
+    """A subscription sending every air-quality sensor's pm25 change to `receiver`."""
+    subscribed = await officer.post("/ngsi-ld/v1/subscriptions", json={
+        "type": "Subscription", "entities": [{"type": "AirQualityObserved"}],
+        "watchedAttributes": ["pm25"], "notification": {"endpoint": {"uri": receiver.url}}})
+    assert subscribed.status_code == 201, subscribed.text

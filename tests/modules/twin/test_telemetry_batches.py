@@ -19,7 +19,7 @@ from cityverse.core.config import Settings
 from cityverse.modules.twin.telemetry import readings, wire
 from cityverse.modules.twin.telemetry.readings import BadReading
 from conftest import make_settings
-from tests_support_telemetry import Receiver, wait_until
+from tests_support_telemetry import Receiver, subscribe_to_pm25, wait_until
 
 SignedInFactory = Callable[..., Awaitable[httpx.AsyncClient]]
 AIR = "urn:ngsi-ld:AirQualityObserved:ks-aq-001"
@@ -158,10 +158,7 @@ async def test_a_batch_keeps_every_reading_in_history_and_the_newest_on_the_enti
     await sensor_with_device(officer)
     receiver = Receiver()
     try:
-        subscribed = await officer.post("/ngsi-ld/v1/subscriptions", json={
-            "type": "Subscription", "entities": [{"type": "AirQualityObserved"}],
-            "watchedAttributes": ["pm25"], "notification": {"endpoint": {"uri": receiver.url}}})
-        assert subscribed.status_code == 201
+        await subscribe_to_pm25(officer, receiver)
         pipeline = app.state.twin_telemetry.pipeline
         batches = pipeline.counters.batches
         # Queued before the worker wakes: one batch, out of time order on purpose.

@@ -31,7 +31,7 @@ from cityverse.modules.twin.models import TwinAttributeInstance
 from cityverse.modules.twin.telemetry import devices, keys, wire
 from conftest import _empty_tables, client_for, make_settings
 from tests_support import PASSWORD
-from tests_support_telemetry import Receiver, wait_until
+from tests_support_telemetry import Receiver, subscribe_to_pm25, wait_until
 
 SignedInFactory = Callable[..., Awaitable[httpx.AsyncClient]]
 AIR = "urn:ngsi-ld:AirQualityObserved:ks-aq-001"
@@ -82,10 +82,7 @@ async def test_embedded_broker_ingests_readings_into_entity_history_and_notifica
     key = await sensor_with_device(officer)
     receiver = Receiver()
     try:
-        subscribed = await officer.post("/ngsi-ld/v1/subscriptions", json={
-            "type": "Subscription", "entities": [{"type": "AirQualityObserved"}],
-            "watchedAttributes": ["pm25"], "notification": {"endpoint": {"uri": receiver.url}}})
-        assert subscribed.status_code == 201
+        await subscribe_to_pm25(officer, receiver)
         device = await wire.Publisher.connect(broker_url(settings), "ks-aq-001", key)
         for value in (31.0, 35.5, 40.25):
             device.publish(TOPIC, json.dumps({"pm25": value, "no2": 12}).encode())

@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import os
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, cast
@@ -21,7 +20,7 @@ from cityverse.modules.twin.ngsild.temporal import TimeQuery
 
 
 def new_instance_id() -> str:
-    return f"urn:ngsi-ld:attribute:instance:{uuid.uuid4()}"
+    return new_instance_ids(1)[0]
 
 
 def new_instance_ids(count: int) -> list[str]:
@@ -102,18 +101,17 @@ async def record_many(
     session: AsyncSession, tenant: str, entities: Sequence[StoredEntity]
 ) -> None:
     """Append the instances these writes touched: those stamped with the entity's new time."""
-    rows: list[dict[str, Any]] = []
+    touched: list[tuple[str, str, dict[str, Any], datetime]] = []
     for entity in entities:
         assert entity.modified_at is not None
         moment = iso(entity.modified_at)
-        for iri, instances in entity.attrs.items():
-            for instance in instances:
-                if instance.get("modifiedAt") == moment:
-                    rows.append(_row(tenant, entity.id, iri, instance, entity.modified_at,
-                                     instance_id=""))
-    if rows:
-        for row, instance_id in zip(rows, new_instance_ids(len(rows)), strict=True):
-            row["instance_id"] = instance_id
+        touched.extend((entity.id, iri, instance, entity.modified_at)
+                       for iri, instances in entity.attrs.items() for instance in instances
+                       if instance.get("modifiedAt") == moment)
+    if touched:
+        rows = [_row(tenant, entity_id, iri, instance, modified, instance_id)
+                for (entity_id, iri, instance, modified), instance_id
+                in zip(touched, new_instance_ids(len(touched)), strict=True)]
         await session.execute(core_table(TwinAttributeInstance).insert(), rows)
 
 
@@ -121,20 +119,22 @@ async def record_instances(
     session: AsyncSession, tenant: str, entity_id: str, attr_iri: str,
     instances: Sequence[dict[str, Any]], moment: datetime,
 ) -> None:
-    rows = [_row(tenant, entity_id, attr_iri, dict(instance), moment) for instance in instances]
+    rows = [_row(tenant, entity_id, attr_iri, dict(instance), moment, instance_id)
+            for instance, instance_id
+            in zip(instances, new_instance_ids(len(instances)), strict=True)]
     if rows:
         await session.execute(core_table(TwinAttributeInstance).insert(), rows)
 
 
 def _row(
     tenant: str, entity_id: str, iri: str, instance: dict[str, Any], moment: datetime,
-    *, instance_id: str | None = None,
+    instance_id: str,
 ) -> dict[str, Any]:
     observed = instance.get("observedAt")
     return {
         "tenant": tenant, "entity_id": entity_id, "attr_iri": iri,
         "dataset_id": instance.get("datasetId", ""),
-        "instance_id": new_instance_id() if instance_id is None else instance_id,
+        "instance_id": instance_id,
         "observed_at": parse_datetime(observed, "observedAt") if observed else None,
         "modified_at": moment,
         "instance": {k: v for k, v in instance.items() if k not in ("createdAt",)},
